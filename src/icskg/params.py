@@ -1,0 +1,81 @@
+"""Typed query parameters: each value becomes an RDF term, or is refused before any query runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from .catalogue import StoredQuery
+from .errors import InputError
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_GYEARMONTH = re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])$")
+_GYEAR = re.compile(r"^-?\d{4,}$")
+_LANGSTRING = re.compile(r"^(?P<text>.*)@(?P<lang>[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$", re.DOTALL)
+
+
+def to_term(name: str, kind: str, value) -> URIRef | Literal:
+    """The RDF term for one parameter value of the declared kind."""
+    text = str(value)
+    try:
+        if kind == "iri":
+            if not _IRI.match(text):
+                raise ValueError("not an absolute IRI")
+            return URIRef(text)
+        if kind == "string":
+            return Literal(text)
+        if kind == "langstring":
+            match = _LANGSTRING.match(text)
+            if not match:
+                raise ValueError("expected text@lang, e.g. Dorset@en")
+            return Literal(match["text"], lang=match["lang"])
+        if kind == "date":
+            return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
+        if kind == "gyearmonth":
+            if not _GYEARMONTH.match(text):
+                raise ValueError("expected YYYY-MM")
+            return Literal(text, datatype=XSD.gYearMonth)
+        if kind == "gyear":
+            if not _GYEAR.match(text):
+                raise ValueError("expected YYYY")
+            return Literal(text, datatype=XSD.gYear)
+        if kind == "integer":
+            if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", text.strip()):
+                raise ValueError("not an integer")
+            return Literal(int(text), datatype=XSD.integer)
+        if kind == "decimal":
+            if isinstance(value, bool):
+                raise ValueError("not a decimal")
+            number = Decimal(text)
+            if not number.is_finite():
+                raise ValueError("not a finite decimal")
+            return Literal(number, datatype=XSD.decimal)
+        if kind == "boolean":
+            lowered = text.lower()
+            if lowered not in ("true", "false", "1", "0"):
+                raise ValueError("expected true or false")
+            return Literal(lowered in ("true", "1"), datatype=XSD.boolean)
+    except (ValueError, InvalidOperation) as error:
+        raise InputError(f"parameter '{name}' must be of type {kind}: {error} (got {text!r})") from None
+    raise InputError(f"parameter '{name}' has an unknown type {kind!r}")
+
+
+def bind(query: StoredQuery, values: dict) -> dict[str, URIRef | Literal]:
+    """Check names, required parameters and types; return the bindings (defaults applied)."""
+    unknown = sorted(set(values) - {p.name for p in query.parameters})
+    if unknown:
+        known = ", ".join(p.name for p in query.parameters) or "none"
+        raise InputError(f"query '{query.name}' has no parameter {', '.join(map(repr, unknown))} (it takes: {known})")
+    bindings = {}
+    for parameter in query.parameters:
+        if parameter.name in values and values[parameter.name] is not None:
+            bindings[parameter.name] = to_term(parameter.name, parameter.type, values[parameter.name])
+        elif parameter.default is not None:
+            bindings[parameter.name] = to_term(parameter.name, parameter.type, parameter.default)
+        elif parameter.required:
+            raise InputError(f"query '{query.name}' needs parameter '{parameter.name}' ({parameter.type})")
+    return bindings

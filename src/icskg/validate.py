@@ -1,0 +1,42 @@
+"""Step 3: validate the asserted + inferred graph against the SHACL shapes, then check quotes against sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph
+
+from .load import LoadedGraph, load_files
+from .quotes import verify_sources
+from .report import Report, results_from_graph
+
+
+def load_shapes(shape_files: list[Path], root: Path | None = None) -> Graph:
+    return load_files(shape_files, root).graph
+
+
+def validate(
+    loaded: LoadedGraph,
+    inferred: Graph,
+    shapes: Graph,
+    sources_dir: Path | None = None,
+) -> Report:
+    """Run pySHACL (no further inference: owlrl already ran) and the source checks; one Report."""
+    data = Graph()
+    data += loaded.graph
+    data += inferred
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    notes = []
+    if sources_dir is not None and Path(sources_dir).is_dir():
+        verify_sources(loaded.graph, Path(sources_dir), report_graph)
+    else:
+        notes.append("source texts not found: quotes were not checked against their sources (use --sources DIR)")
+    return Report(results_from_graph(report_graph, shapes, loaded), report_graph, notes)

@@ -97,3 +97,19 @@ def stats(obj, fmt):
     click.echo(f"triples: {t['asserted']} asserted, {t['inferred']} inferred, {t['total']} in all")
     for name, count in data["classes"].items():
         click.echo(f"{count:8d}  {name}")
+
+
+SHOWCASE_QUERY = "second_wave_partnerships"
+
+
+@main.command()
+@click.pass_obj
+def showcase(obj):
+    """Answer one showcase question from the stored queries: the ICS programme's second wave."""
+    from .api import KnowledgeGraph
+
+    kg = KnowledgeGraph(pipeline.build(obj.repo().root))
+    query = kg.stored(SHOWCASE_QUERY)
+    click.echo(f"Q: {query.summary}")
+    for row in kg.query(SHOWCASE_QUERY):
+        click.echo("   " + " | ".join("" if v is None else str(v) for v in row.values()))

@@ -17,6 +17,8 @@ from .errors import InputError
 from .namespaces import bind_prefixes
 
 TURTLE_SUFFIXES = {".ttl"}
+_BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI_TOKEN_WITH_BAD_CHARACTER = re.compile(r'<[^<>\n]*[\x00-\x20"{}|^`\\][^<>\n]*>')
 _SUBJECT_AT_LINE_START = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|_:[\w.-]+)")
 
 
@@ -70,7 +72,23 @@ def parse_turtle(path: Path, text: str | None = None) -> Graph:
         raise InputError(f"Turtle syntax error: {error._why}", path, error.lines + 1) from None
     except Exception as error:  # rdflib raises assorted errors for bad IRIs, prefixes, literals
         raise InputError(f"Turtle error: {error}", path) from None
+    _refuse_bad_iris(path, text, graph)
     return graph
+
+
+def _refuse_bad_iris(path: Path, text: str, graph: Graph) -> None:
+    """rdflib accepts `<an iri with spaces>` and only fails when writing it out; refuse it on reading."""
+    for term in _terms(graph):
+        if isinstance(term, URIRef) and _BAD_IRI_CHARACTER.search(term):
+            match = _IRI_TOKEN_WITH_BAD_CHARACTER.search(text)
+            line = text.count("\n", 0, match.start()) + 1 if match else None
+            shown = match.group(0) if match else f"<{term}>"
+            raise InputError(f"invalid IRI {shown}: IRIs may not contain spaces, quotes, braces or backslashes", path, line)
+
+
+def _terms(graph: Graph):
+    for triple in graph:
+        yield from triple
 
 
 def subject_lines(text: str, graph: Graph) -> dict[URIRef | BNode, int]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from . import cache
 from .load import LoadedGraph, load_repository
 from .reason import infer
 from .repo import Repository, find_repository
@@ -37,7 +38,19 @@ def build(root: Path | str | None = None) -> Build:
     """Load the repository's ontology and data and infer with OWL 2 RL."""
     repo = find_repository(root)
     loaded = load_repository(repo)
-    return Build(repo, loaded, infer(loaded.graph))
+    return Build(repo, loaded, infer_cached(repo, loaded))
+
+
+def infer_cached(repo: Repository, loaded: LoadedGraph) -> Graph:
+    """owlrl's inferences, from the cache when no input file changed."""
+    cache_key = cache.key(repo.graph_files(), repo.root)
+    inferred = cache.load(repo.cache_dir, cache_key)
+    if inferred is None:
+        inferred = infer(loaded.graph)
+        cache.store(repo.cache_dir, cache_key, inferred)
+    for prefix, namespace in loaded.graph.namespaces():
+        inferred.bind(prefix, namespace, override=True, replace=True)
+    return inferred
 
 
 def check(built: Build, sources: Path | str | None = None) -> Report:

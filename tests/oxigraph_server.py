@@ -89,13 +89,3 @@ def start_oxigraph(timeout: float = 20.0) -> OxigraphServer:
             time.sleep(0.05)
     server.stop()
     raise RuntimeError(f"oxigraph did not answer on {server.base} within {timeout} s")
-
-
-@pytest.fixture(scope="session")
-def oxigraph():
-    """A running Oxigraph server (empty), stopped at the end of the session."""
-    server = start_oxigraph()
-    try:
-        yield server
-    finally:
-        server.stop()

@@ -1,54 +1,182 @@
 """The Python API: open the graph once, then run stored queries by name with keyword parameters.
 
     >>> import icskg
-    >>> kg = icskg.open_graph()
-    >>> kg.query("second_wave_partnerships")
+    >>> kg = icskg.open_graph()                                    # embedded: load + OWL 2 RL inference
+    >>> kg = icskg.open_graph(endpoint="http://localhost:7878/query")  # or any SPARQL 1.1 endpoint
+    >>> [q.name for q in kg.queries()]
+    >>> kg.query("search_labels", text="dorset")                   # rows: list of dicts of Python values
+    >>> kg.query_df("classes")                                     # a pandas DataFrame (pip install icskg[pandas])
+    >>> kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")     # ad-hoc SPARQL
+
+Parameters are checked and turned into RDF terms (`icskg.params`) before anything runs; the embedded
+backend binds them with rdflib's initBindings, a remote one as a VALUES block. The same call gives
+the same answer on both (the tests run every stored query on both and compare).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from .catalogue import StoredQuery, load_catalogue
-from .errors import InputError
-from .params import bind
+from .catalogue import StoredQuery, load_catalogue, parse_sparql
+from .errors import InputError, RepositoryNotFound
+from .namespaces import BASE
+from .params import bind, with_values
 from .pipeline import Build, build
+from .remote import DEFAULT_TIMEOUT, RemoteBackend, query_form
+from .repo import find_repository
+from .results import ROWS, dataframe, rows, serialize, shaped
+
+DEFAULT_GRAPH = BASE + "graph"
+"""The named graph `icskg publish` loads and a remote backend queries (as its default graph)."""
+
+Bindings = dict[str, URIRef | Literal]
+__all__ = [
+    "DEFAULT_GRAPH",
+    "EmbeddedBackend",
+    "EndpointBackend",
+    "KnowledgeGraph",
+    "open_graph",
+    "rows",
+    "stored_query",
+]
+
+
+class EmbeddedBackend:
+    """The graph in this process (rdflib); parameters bound with initBindings."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def __repr__(self) -> str:
+        return f"EmbeddedBackend({len(self.graph)} triples)"
+
+    def run(self, text: str, bindings: Bindings | None = None, form: str | None = None) -> Result:
+        return self.graph.query(parse_sparql(text), initBindings=bindings or {})
+
+    def raw(self, text: str, bindings: Bindings | None, fmt: str) -> bytes:
+        return serialize(self.run(text, bindings), fmt)
+
+
+class EndpointBackend(RemoteBackend):
+    """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
+
+    def sent_text(self, text: str, bindings: Bindings | None = None) -> str:
+        return with_values(text, bindings or {})
+
+    def run(self, text: str, bindings: Bindings | None = None, form: str | None = None) -> Result:
+        return self.result(self.sent_text(text, bindings), form or query_form(text))
+
+    def raw(self, text: str, bindings: Bindings | None, fmt: str) -> bytes:
+        if (query_form(text) in ("CONSTRUCT", "DESCRIBE")) or fmt not in ("json", "csv"):
+            return serialize(self.run(text, bindings), fmt)
+        return super().raw(self.sent_text(text, bindings), fmt)
 
 
 class KnowledgeGraph:
-    """The built graph (asserted + inferred) with the stored-query catalogue."""
+    """The graph (asserted + inferred) behind one backend, with the stored-query catalogue."""
 
-    def __init__(self, built: Build):
+    def __init__(
+        self,
+        built: Build | None = None,
+        *,
+        backend: EmbeddedBackend | EndpointBackend | None = None,
+        catalogue: dict[str, StoredQuery] | None = None,
+    ):
         self.build = built
-        self.graph: Graph = built.combined()
-        self.catalogue: dict[str, StoredQuery] = load_catalogue(built.repo.queries_dir)
+        if backend is None:
+            if built is None:
+                raise InputError("KnowledgeGraph needs a build (embedded) or a backend")
+            backend = EmbeddedBackend(built.combined())
+        self.backend = backend
+        self.graph: Graph | None = getattr(backend, "graph", None) if isinstance(backend, EmbeddedBackend) else None
+        if catalogue is None:
+            catalogue = load_catalogue(built.repo.queries_dir) if built is not None else {}
+        self.catalogue: dict[str, StoredQuery] = catalogue
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.backend!r}, {len(self.catalogue)} stored queries)"
+
+    @property
+    def is_remote(self) -> bool:
+        return isinstance(self.backend, EndpointBackend)
+
+    # --- the catalogue ---------------------------------------------------------------------------
+    def queries(self) -> list[StoredQuery]:
+        return [self.catalogue[name] for name in sorted(self.catalogue)]
 
     def stored(self, name: str) -> StoredQuery:
-        try:
-            return self.catalogue[name]
-        except KeyError:
-            raise InputError(f"no stored query named '{name}' (see `icskg queries`)") from None
+        return stored_query(self.catalogue, name)
 
-    def query_result(self, name: str, **params) -> Result:
+    def bindings(self, name: str, **params) -> tuple[StoredQuery, Bindings]:
+        """The stored query and its parameters as RDF terms; InputError before anything runs."""
         query = self.stored(name)
-        bindings = bind(query, params)
-        return self.graph.query(query.text, initBindings=bindings)
+        return query, bind(query, params)
 
-    def query(self, name: str, **params) -> list[dict]:
-        """Rows as dicts of Python values (str, int, date, ...); unbound variables are None."""
-        return rows(self.query_result(name, **params))
+    # --- stored queries ----------------------------------------------------------------------------
+    def query_result(self, name: str, **params) -> Result:
+        query, bindings = self.bindings(name, **params)
+        return self.backend.run(query.text, bindings, query.form)
 
-    def sparql(self, text: str) -> list[dict]:
-        return rows(self.graph.query(text))
+    def query(self, name: str, *, as_: str = ROWS, **params):
+        """Rows as dicts of Python values (str, int, date, ...; unbound: None), or `as_="dataframe"`.
+        An ASK query gives a bool."""
+        query, bindings = self.bindings(name, **params)
+        return shaped(self.backend.run(query.text, bindings, query.form), as_)
+
+    def query_df(self, name: str, **params):
+        """The rows as a pandas DataFrame (one column per projected variable)."""
+        return dataframe(self.query_result(name, **params))
+
+    def query_serialized(self, name: str, fmt: str, **params) -> bytes:
+        """SPARQL 1.1 Query Results `json` or `csv` (rdflib's serializers, or the endpoint's own)."""
+        query, bindings = self.bindings(name, **params)
+        return self.backend.raw(query.text, bindings, fmt)
+
+    # --- ad-hoc SPARQL ----------------------------------------------------------------------------
+    def sparql_result(self, text: str) -> Result:
+        parse_sparql(text)
+        return self.backend.run(text)
+
+    def sparql(self, text: str, *, as_: str = ROWS):
+        """Run SPARQL text: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE."""
+        return shaped(self.sparql_result(text), as_)
+
+    def sparql_serialized(self, text: str, fmt: str) -> bytes:
+        parse_sparql(text)
+        return self.backend.raw(text, None, fmt)
 
 
-def rows(result: Result) -> list[dict]:
-    names = [str(v) for v in result.vars]
-    return [{n: (None if t is None else t.toPython()) for n, t in zip(names, row)} for row in result]
+def stored_query(catalogue: dict[str, StoredQuery], name: str) -> StoredQuery:
+    try:
+        return catalogue[name]
+    except KeyError:
+        raise InputError(f"no stored query named '{name}' (see `icskg queries`)") from None
 
 
-def open_graph(root: Path | str | None = None) -> KnowledgeGraph:
-    return KnowledgeGraph(build(root))
+def open_graph(
+    root: Path | str | None = None,
+    *,
+    endpoint: str | None = None,
+    graph: str | None = DEFAULT_GRAPH,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> KnowledgeGraph:
+    """Open the knowledge graph once.
+
+    Without `endpoint`: build it in this process (load the repository's Turtle, OWL 2 RL inference).
+    With `endpoint` (a SPARQL 1.1 query URL): query that endpoint, with `graph` as the default graph
+    (the named graph `icskg publish` loads; None for the endpoint's own default graph) and `timeout`
+    seconds per request. The stored queries come from the repository at or above `root` (none when
+    there is no repository there, e.g. an installed package queried from elsewhere).
+    """
+    if endpoint is None:
+        return KnowledgeGraph(build(root))
+    try:
+        catalogue = load_catalogue(find_repository(root).queries_dir)
+    except RepositoryNotFound:
+        if root is not None:
+            raise
+        catalogue = {}
+    return KnowledgeGraph(backend=EndpointBackend(endpoint, graph=graph, timeout=timeout), catalogue=catalogue)

@@ -34,6 +34,8 @@ PREFIXES: dict[str, str] = {
     "document": f"{ID}document/",
     "statement": f"{ID}statement/",
     "extract": f"{ID}extract/",
+    "record": f"{ID}record/",
+    "link": f"{ID}link/",
     "dcterms": str(DCTERMS),
     "foaf": str(FOAF),
     "org": str(ORG),

@@ -79,3 +79,60 @@ def bind(query: StoredQuery, values: dict) -> dict[str, URIRef | Literal]:
         elif parameter.required:
             raise InputError(f"query '{query.name}' needs parameter '{parameter.name}' ({parameter.type})")
     return bindings
+
+
+# --- Remote endpoints: the bindings as a VALUES block (SPARQL 1.1 Query, section 10.2.1) -------------
+#
+# rdflib's initBindings has no counterpart in the SPARQL 1.1 Protocol, so for an endpoint the bindings
+# travel as one inline-data row placed first in the query's outermost group: `{ VALUES (?a ?b) { (x y) }`.
+# Each value is written by rdflib's own `n3()` serialisation (quotes, backslashes and newlines escaped;
+# IRIs were already refused by `to_term` if they hold a character an IRIREF may not), so a value can
+# only ever be a value. The rest of the query text is sent unchanged.
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+  | (?P<short>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<open>\{) | (?P<paren>[()])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def where_clause_start(text: str) -> int:
+    """Index just after the `{` that opens the WHERE clause of a SELECT or ASK query.
+
+    That is the first `{` outside comments, strings, IRIs and parentheses (a projection such as
+    `(EXISTS { ... } AS ?x)` is inside parentheses; a SELECT or ASK has no other group before WHERE).
+    """
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "paren":
+            depth += 1 if match.group() == "(" else -1
+        elif kind == "open" and depth == 0:
+            return match.end()
+    raise InputError("the query has no WHERE clause to bind parameters in")
+
+
+def values_block(bindings: dict[str, URIRef | Literal]) -> str:
+    """`VALUES (?a ?b) { (term term) }`, each term in rdflib's N-Triples-compatible n3() form."""
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"{name!r} is not a SPARQL variable name")
+    variables = " ".join(f"?{name}" for name in names)
+    # n3() leaves a tab raw inside a literal; rdflib's own SPARQL parser (pyparsing) would expand it to
+    # spaces, so it is written as the \t escape. A tab can only occur in a literal's lexical form.
+    terms = " ".join(bindings[name].n3().replace("\t", "\\t") for name in names)
+    return f"VALUES ({variables}) {{ ({terms}) }}"
+
+
+def with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """The query text with the bindings as a VALUES block first in its WHERE clause (unchanged if none)."""
+    if not bindings:
+        return text
+    at = where_clause_start(text)
+    return f"{text[:at]} {values_block(bindings)}{text[at:]}"

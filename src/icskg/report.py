@@ -83,6 +83,8 @@ def results_from_graph(report_graph: Graph, shapes: Graph, loaded: LoadedGraph) 
     names = loaded.graph
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, node) in report_graph:
+            continue  # the cause of a sh:node failure, reported by its parent result (SHACL 3.6.1, sh:detail)
         focus = report_graph.value(node, SH.focusNode)
         path = report_graph.value(node, SH.resultPath)
         origin = loaded.origin_of(focus)

@@ -35,6 +35,9 @@ def validate(
         allow_infos=True,
     )
     notes = []
+    from .registries.links import verify_registry_links  # issue 5: registry codes and links vs the extracts
+
+    verify_registry_links(loaded.graph, report_graph)
     if sources_dir is not None and Path(sources_dir).is_dir():
         verify_sources(loaded.graph, Path(sources_dir), report_graph)
     else:

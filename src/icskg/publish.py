@@ -1,0 +1,136 @@
+"""`icskg publish`: load the graph (asserted + inferred) into a named graph of a SPARQL store.
+
+How the swap stays atomic. The new version is first uploaded with the SPARQL 1.1 Graph Store HTTP
+Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/, section 5.3: HTTP PUT) into a fresh,
+private staging graph (`urn:uuid:...`). Only then does one SPARQL 1.1 Update request
+(https://www.w3.org/TR/sparql11-update/, section 3.2.5: MOVE) replace the published graph with it:
+`MOVE <staging> TO <graph>`. A reader therefore sees either the old graph or the whole new one,
+never a half-loaded graph, provided the store applies one update request atomically. Oxigraph does
+("updates are applied in a transactional manner: either the full operation succeeds, or nothing is
+written", pyoxigraph `Store.update`); a single large PUT straight into the published graph would
+not have that guarantee everywhere (a store may clear the graph first, then stream in the triples),
+and a slow upload would leave readers looking at an empty or partial graph in the meantime. If the
+upload or the MOVE fails, the staging graph is dropped and the published graph is left as it was.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import sys
+import urllib.parse
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rdflib import Graph
+
+from .api import DEFAULT_GRAPH
+from .errors import EndpointError, InputError
+from .params import to_term
+from .remote import DEFAULT_TIMEOUT, _excerpt, check_url
+
+CHUNK = 64 * 1024
+NTRIPLES = "application/n-triples"
+
+
+@dataclass(frozen=True)
+class Published:
+    graph: str
+    triples: int
+    bytes: int
+
+
+def show_progress() -> bool:
+    """Progress bars only for a person at a terminal: not when piped, not on CI (CI=true)."""
+    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        return False
+    return sys.stderr.isatty()
+
+
+def update_url_for(query_url: str) -> str:
+    """Oxigraph (and Fuseki's /ds/query -> /ds/update) name the update service next to the query service."""
+    parsed = urllib.parse.urlparse(query_url)
+    if parsed.path.endswith("/query"):
+        return urllib.parse.urlunparse(parsed._replace(path=parsed.path[: -len("query")] + "update", query=""))
+    if parsed.path.endswith("/sparql"):
+        return query_url
+    raise InputError(f"cannot tell the update URL from {query_url!r}: give --update")
+
+
+def _send(
+    method: str,
+    url: str,
+    body: bytes,
+    content_type: str,
+    timeout: float,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    parsed = urllib.parse.urlparse(url)
+    connection_class = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parsed.netloc, timeout=timeout)
+    target = parsed.path or "/"
+    if parsed.query:
+        target += "?" + parsed.query
+    try:
+        connection.putrequest(method, target)
+        connection.putheader("Content-Type", content_type)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders()
+        for start in range(0, len(body), CHUNK):
+            chunk = body[start : start + CHUNK]
+            connection.send(chunk)
+            if progress:
+                progress(len(chunk))
+        response = connection.getresponse()
+        answer = response.read()
+    except ConnectionRefusedError:
+        raise EndpointError(f"cannot reach {url}: connection refused (is the server running?)") from None
+    except TimeoutError:
+        raise EndpointError(f"{url} did not answer within {timeout:g} s") from None
+    except (http.client.HTTPException, OSError) as error:
+        raise EndpointError(f"{method} {url} failed: {error or type(error).__name__}") from None
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise EndpointError(f"{method} {url} answered HTTP {response.status} {response.reason}: {_excerpt(answer)}")
+
+
+def _update(update_url: str, text: str, timeout: float) -> None:
+    _send("POST", update_url, text.encode("utf-8"), "application/sparql-update", timeout)
+
+
+def publish(
+    graph: Graph,
+    *,
+    store: str,
+    update: str,
+    graph_iri: str = DEFAULT_GRAPH,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+) -> Published:
+    """Replace `graph_iri` at the store with `graph`, atomically (see the module docstring)."""
+    check_url(store, "graph store URL")
+    check_url(update, "update URL")
+    graph_iri = str(to_term("graph", "iri", graph_iri))  # an absolute IRI, safe inside <...>
+    body = graph.serialize(format="nt", encoding="utf-8")
+    staging = f"urn:uuid:{uuid.uuid4()}"
+    separator = "&" if urllib.parse.urlparse(store).query else "?"
+    put_url = f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}"
+    show = show_progress() if progress is None else progress
+    try:
+        if show:
+            import click
+
+            with click.progressbar(length=len(body), label=f"uploading {len(graph)} triples", file=sys.stderr) as bar:
+                _send("PUT", put_url, body, NTRIPLES, timeout, bar.update)
+        else:
+            _send("PUT", put_url, body, NTRIPLES, timeout)
+        _update(update, f"MOVE <{staging}> TO <{graph_iri}>", timeout)
+    except EndpointError:
+        try:
+            _update(update, f"DROP SILENT GRAPH <{staging}>", timeout)
+        except EndpointError:
+            pass
+        raise
+    return Published(graph_iri, len(graph), len(body))

@@ -1,0 +1,177 @@
+"""The remote backend: stored and ad-hoc queries against any SPARQL 1.1 endpoint, through SPARQLWrapper.
+
+Requests follow the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation):
+a URL-encoded POST with the query, and `default-graph-uri` naming the graph `icskg publish` loads
+(so a query's default graph is the published graph). Parameters arrive as a VALUES block placed
+first in the WHERE clause (`icskg.params.with_values`); the rest of the text is sent unchanged.
+
+SELECT and ASK answers are read as SPARQL 1.1 Query Results JSON
+(https://www.w3.org/TR/sparql11-results-json/) by rdflib's own results parser, so rows come out as the
+same Python values as from the embedded graph. Every failure is an EndpointError (exit code 3) saying
+what went wrong: unreachable, timed out, an HTTP error (status and the start of the body), or a
+response that is not what the protocol promises.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import socket
+import urllib.error
+import urllib.parse
+from http.client import HTTPException
+
+from rdflib import Graph
+from rdflib.query import Result
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+    URITooLong,
+)
+
+from .errors import EndpointError, InputError
+
+DEFAULT_TIMEOUT = 30.0
+BODY_EXCERPT = 300
+
+ACCEPT = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "turtle": "text/turtle",
+}
+_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
+
+
+def _excerpt(body: bytes | str | None) -> str:
+    if body is None:
+        return ""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
+    text = " ".join(text.split())
+    return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "..."
+
+
+def check_url(url: str, what: str = "endpoint") -> str:
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InputError(f"the {what} must be an http(s) URL (got {url!r})")
+    return url
+
+
+class RemoteBackend:
+    """One SPARQL 1.1 query endpoint; `graph` is sent as default-graph-uri (None: the endpoint's default)."""
+
+    def __init__(self, endpoint: str, *, graph: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        self.endpoint = check_url(endpoint)
+        self.graph = graph
+        if not timeout or timeout <= 0:
+            raise InputError(f"the timeout must be a positive number of seconds (got {timeout!r})")
+        self.timeout = float(timeout)
+
+    def __repr__(self) -> str:
+        return f"RemoteBackend({self.endpoint!r}, graph={self.graph!r}, timeout={self.timeout})"
+
+    def request(self, text: str, accept: str) -> tuple[str, bytes]:
+        """Send one query; the response's content type and body. Failures become EndpointError."""
+        wrapper = SPARQLWrapper(self.endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)
+        wrapper.setQuery(text)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        if self.graph:
+            wrapper.addDefaultGraph(self.graph)
+        wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
+        where = self.endpoint
+        try:
+            response = wrapper.query().response
+            content_type = response.headers.get("Content-Type", "") or ""
+            body = response.read()
+        except SPARQLWrapperException as error:
+            status = getattr(error.__context__, "code", None) or _STATUS.get(type(error))
+            raise EndpointError(f"{where} answered HTTP {status}: {_excerpt(_response_of(error))}") from None
+        except urllib.error.HTTPError as error:
+            raise EndpointError(
+                f"{where} answered HTTP {error.code} {error.reason}: {_excerpt(error.read())}"
+            ) from None
+        except urllib.error.URLError as error:
+            raise EndpointError(f"cannot reach {where}: {_reason(error.reason, self.timeout)}") from None
+        except TimeoutError:
+            raise EndpointError(f"{where} did not answer within {self.timeout:g} s") from None
+        except (HTTPException, ConnectionError, OSError) as error:
+            raise EndpointError(
+                f"{where} sent a malformed or broken response: {_reason(error, self.timeout)}"
+            ) from None
+        return content_type.split(";")[0].strip().lower(), body
+
+    def result(self, text: str, form: str | None = None) -> Result:
+        """The answer to a query as an rdflib Result (SELECT/ASK via JSON; CONSTRUCT/DESCRIBE via Turtle)."""
+        form = form or query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            content_type, body = self.request(text, ACCEPT["turtle"] + ", application/n-triples;q=0.9")
+            graph = Graph()
+            try:
+                graph.parse(data=body.decode("utf-8"), format="nt" if "n-triples" in content_type else "turtle")
+            except Exception as error:
+                raise EndpointError(f"{self.endpoint} sent a malformed graph ({content_type}): {error}") from None
+            result = Result(form)
+            result.graph = graph
+            return result
+        content_type, body = self.request(text, ACCEPT["json"])
+        if "json" not in content_type:
+            raise EndpointError(
+                f"{self.endpoint} answered with {content_type or 'no content type'}, not SPARQL results JSON: "
+                f"{_excerpt(body)}"
+            )
+        try:
+            result = Result.parse(io.BytesIO(body), format="json")
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018 - parse every binding now, so a bad one fails here
+        except Exception as error:
+            raise EndpointError(
+                f"{self.endpoint} sent malformed SPARQL results JSON ({error!r}): {_excerpt(body)}"
+            ) from None
+        return result
+
+    def raw(self, text: str, fmt: str) -> bytes:
+        """The endpoint's own SPARQL 1.1 results document in `fmt` (json or csv), passed through."""
+        content_type, body = self.request(text, ACCEPT[fmt])
+        expected = {"json": "json", "csv": "csv"}[fmt]
+        if expected not in content_type:
+            raise EndpointError(f"{self.endpoint} answered with {content_type or 'no content type'}, not {fmt}")
+        return body
+
+
+def _response_of(error: SPARQLWrapperException) -> bytes | str:
+    message = str(error)
+    marker = "Response:\n"
+    if marker not in message:
+        return ""
+    tail = message.split(marker, 1)[1]
+    try:
+        return ast.literal_eval(tail)
+    except (ValueError, SyntaxError):
+        return tail
+
+
+def _reason(reason, timeout: float) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused (is the server running?)"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, socket.gaierror):
+        return f"unknown host ({reason.strerror})"
+    return str(reason) or type(reason).__name__
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, from rdflib's parse of the query (a syntax error is an InputError)."""
+    from .catalogue import parse_sparql
+
+    name = parse_sparql(text).algebra.name
+    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[
+        name
+    ]

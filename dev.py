@@ -1,7 +1,7 @@
 """Set up and run icskg with nothing but Python 3.11+ (no make needed): see README "Quick start".
 
-    python3 dev.py run    # create .venv, install, build + validate + summary + a showcase query
-    python3 dev.py test   # create .venv, install, lint (ruff, icskg fmt --check) and run the tests
+python3 dev.py run    # create .venv, install, build + validate + summary + a showcase query
+python3 dev.py test   # create .venv, install, lint (ruff, icskg fmt --check) and run the tests
 """
 
 from __future__ import annotations

@@ -82,8 +82,18 @@ def _load(spec: dict):
     return load_files([Path(p) for p in spec["files"]], Path(spec["root"]))
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel stop this worker if the driver dies (so no step keeps running unobserved)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def worker(spec: dict) -> dict:
     """Run one step as the spec says; return its figures."""
+    _die_with_parent()
     step = spec["step"]
     out: dict = {"step": step}
     parts = Parts()
@@ -135,8 +145,14 @@ def worker(spec: dict) -> dict:
         raise StepTimeout
 
     if cap:
-        signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, cap)
+        # wall: elapsed time (SIGALRM); cpu: this process's CPU time (SIGPROF), fair on a machine others load
+        timer, signum = (
+            (signal.ITIMER_PROF, signal.SIGPROF)
+            if spec.get("cap_clock") == "cpu"
+            else (signal.ITIMER_REAL, signal.SIGALRM)
+        )
+        signal.signal(signum, expire)
+        signal.setitimer(timer, cap)
     started = time.perf_counter()
     cpu_started = time.process_time()
     try:
@@ -146,7 +162,7 @@ def worker(spec: dict) -> dict:
         return out
     finally:
         if cap:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(timer, 0)
     out["seconds"] = round(time.perf_counter() - started, 4)
     out["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
     out["peak_rss_mb"] = round(_peak_mb(), 1)
@@ -165,17 +181,17 @@ def worker(spec: dict) -> dict:
 
 
 # -- driver -------------------------------------------------------------------------------------------
-def run_step(spec: dict, cap: float) -> dict:
+def run_step(spec: dict, cap: float, clock: str = "wall") -> dict:
     """Run one step in a fresh interpreter; the worker stops itself at the cap, the driver at cap + setup time."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({**spec, "cap": cap}, handle)
+        json.dump({**spec, "cap": cap, "cap_clock": clock}, handle)
         spec_path = handle.name
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--worker", spec_path],
             capture_output=True,
             text=True,
-            timeout=cap * 3 + 600,  # a hard stop in case the worker's own alarm cannot fire (native code)
+            timeout=cap * (3 if clock == "wall" else 10) + 600,  # in case the worker's own timer cannot fire
         )
     except subprocess.TimeoutExpired:
         return {"step": spec["step"], "timed_out": True, "seconds": None, "hard_stop": True}
@@ -192,6 +208,7 @@ def summarise(runs: list[dict]) -> dict:
     summary: dict = {"runs": runs}
     if any(r.get("timed_out") for r in runs):
         summary["timed_out"] = True
+        summary["cap"] = next((r["cap"] for r in runs if r.get("timed_out") and r.get("cap")), None)
     if any(r.get("error") for r in runs):
         summary["error"] = next(r["error"] for r in runs if r.get("error"))
     if done:
@@ -217,7 +234,10 @@ def summarise(runs: list[dict]) -> dict:
 def bench_graph(name: str, files: list[Path], shapes: list[Path], work: Path, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     inferred = work / "inferred.nt"
-    inferred.unlink(missing_ok=True)
+    if "infer" in args.steps:
+        inferred.unlink(missing_ok=True)  # the first infer run writes it afresh
+    elif "validate" in args.steps and inferred.is_file():
+        print(f"  {name}: validating with the inferred triples of an earlier run ({inferred})", file=sys.stderr)
     base = {"files": [str(f) for f in files], "root": str(ROOT), "shapes": [str(s) for s in shapes]}
     entry: dict = {"graph": name, "files": len(files), "steps": {}}
     for step in args.steps:
@@ -228,7 +248,8 @@ def bench_graph(name: str, files: list[Path], shapes: list[Path], work: Path, ar
                 spec["save_inferred"] = str(inferred)
             if step == "validate":
                 spec["inferred"] = str(inferred)
-            result = run_step(spec, args.timeout_seconds)
+            result = run_step(spec, args.timeout_seconds, args.cap_clock)
+            result.setdefault("cap", args.timeout_seconds)
             runs.append(result)
             shown = f"{result['seconds']:.2f} s" if result.get("seconds") is not None else "-"
             flag = " TIMED OUT" if result.get("timed_out") else f" ERROR {result['error']}" if "error" in result else ""
@@ -255,6 +276,12 @@ def growth(entries: list[dict], steps) -> list[dict]:
                 row["exponents"][step] = round(math.log(t2 / t1) / math.log(b["triples"] / a["triples"]), 2)
             elif t1 and b["steps"].get(step, {}).get("timed_out"):
                 row["exponents"][step] = None
+            c1 = a["steps"].get(step, {}).get("median_cpu_s")
+            c2 = b["steps"].get(step, {}).get("median_cpu_s")
+            if c1 and c2 and b["triples"] != a["triples"]:
+                row.setdefault("cpu_exponents", {})[step] = round(
+                    math.log(c2 / c1) / math.log(b["triples"] / a["triples"]), 2
+                )
         rows.append(row)
     return rows
 
@@ -290,7 +317,7 @@ def machine() -> dict:
 
 def fmt_seconds(summary: dict, cap: float) -> str:
     if summary.get("timed_out"):
-        return f"> {cap:g}"
+        return f"> {summary.get('cap') or cap:g}"
     if summary.get("error"):
         return "error"
     value = summary.get("median_s")
@@ -345,13 +372,18 @@ def table(report: dict) -> str:
     lines = [_markdown(header, rows)]
     if report["growth"]:
         steps = report["config"]["steps"]
-        grow_rows = [
-            [f"{g['from']} -> {g['to']}"]
-            + [("> cap" if g["exponents"].get(st, "") is None else str(g["exponents"].get(st, "-"))) for st in steps]
-            for g in report["growth"]
-        ]
-        lines.append("\nGrowth exponent log(t2/t1)/log(n2/n1) (1 = linear, 2 = quadratic):\n")
-        lines.append(_markdown(["sizes", *steps], grow_rows))
+        grow_rows = []
+        for g in report["growth"]:
+            cells = [
+                ("> cap" if g["exponents"].get(st, "") is None else str(g["exponents"].get(st, "-"))) for st in steps
+            ]
+            grow_rows.append([f"{g['from']} -> {g['to']}", "wall", *cells])
+            if g.get("cpu_exponents"):
+                grow_rows.append(["", "cpu", *(str(g["cpu_exponents"].get(st, "-")) for st in steps)])
+        lines.append(
+            "\nGrowth exponent log(t2/t1)/log(n2/n1) (1 = linear, 2 = quadratic), from wall and CPU seconds:\n"
+        )
+        lines.append(_markdown(["sizes", "clock", *steps], grow_rows))
     parts_rows = []
     for e in report["results"]:
         for step, summary in e["steps"].items():
@@ -386,6 +418,36 @@ def _numeric(cell) -> bool:
     return True
 
 
+def merge(reports: list[dict]) -> dict:
+    """Several saved runs as one report: a later file's figures for a graph and step replace an earlier one's."""
+    reports = json.loads(json.dumps(reports))
+    for report in reports:  # remember each run's cap, for "> cap"
+        for entry in report["results"]:
+            for summary in entry["steps"].values():
+                for run in summary["runs"]:
+                    run.setdefault("cap", report["config"]["timeout_seconds"])
+    merged = reports[0]
+    by_graph = {e["graph"]: e for e in merged["results"]}
+    for report in reports[1:]:
+        for entry in report["results"]:
+            if entry["graph"] not in by_graph:
+                by_graph[entry["graph"]] = entry
+                merged["results"].append(entry)
+                continue
+            by_graph[entry["graph"]]["steps"].update(entry["steps"])
+        for step in report["config"]["steps"]:
+            if step not in merged["config"]["steps"]:
+                merged["config"]["steps"].append(step)
+    if len(reports) > 1:
+        merged["config"]["repeat"] = "/".join(str(r["config"]["repeat"]) for r in reports)
+        caps = {r["config"]["timeout_seconds"] for r in reports}
+        merged["config"]["timeout_seconds"] = max(caps)
+        if len(caps) > 1:
+            merged["config"]["caps"] = sorted(caps)
+    merged["results"].sort(key=lambda e: (e["graph"] != "repo", e.get("triples") or 0))
+    return merged
+
+
 def render(report: dict) -> str:
     """The report as text; summaries are recomputed from the raw runs, so older JSON files render the same way."""
     for entry in report["results"]:
@@ -399,7 +461,8 @@ def render(report: dict) -> str:
     lines = [
         f"icskg benchmarks, {m['date']}: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
-        f"median of {c['repeat']} run(s) per step, cap {c['timeout_seconds']:g} s per step; "
+        f"median of {c['repeat']} run(s) per step, cap {c['timeout_seconds']:g} s "
+        f"({c.get('cap_clock', 'wall')} clock) per step; "
         f"{len(c['shape_files'])} shape file(s); repo at {c.get('repo_commit')} + working tree; "
         "triples = asserted (ontology + data)"
         + (f"; 1-min load average during steps up to {max(loads):g}" if loads else ""),
@@ -426,12 +489,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(spec)))
         return 0
     if argv[:1] == ["--render"]:
-        print(render(json.loads(Path(argv[1]).read_text())))
+        print(render(merge([json.loads(Path(f).read_text()) for f in argv[1:]])))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k", help="generated sizes in data triples, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
     parser.add_argument("--timeout-seconds", type=float, default=600, help="cap per step run")
+    parser.add_argument(
+        "--cap-clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="what the cap counts: elapsed time, or the step's CPU time (use cpu on a machine other work loads)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--steps", default=",".join(STEPS), help=f"steps to run, from {','.join(STEPS)}")
@@ -455,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": [generate.size_label(n) for n in sizes],
             "repeat": args.repeat,
             "timeout_seconds": args.timeout_seconds,
+            "cap_clock": args.cap_clock,
             "seed": args.seed,
             "steps": args.steps,
             "shape_files": [str(s.relative_to(ROOT)) for s in shapes],

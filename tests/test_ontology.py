@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
 from repo_factory import ROOT
 
 ONTOLOGY = URIRef("https://w3id.org/icskg/ontology")
@@ -44,7 +43,8 @@ def test_every_concept_has_a_label_definition_and_scheme(ontology):
     missing = [
         str(c)
         for c in ontology.subjects(RDF.type, SKOS.Concept)
-        if None in (ontology.value(c, SKOS.prefLabel), ontology.value(c, SKOS.definition), ontology.value(c, SKOS.inScheme))
+        if None
+        in (ontology.value(c, SKOS.prefLabel), ontology.value(c, SKOS.definition), ontology.value(c, SKOS.inScheme))
     ]
     assert not missing, missing
 

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, OWL, RDF, SH
+from repo_factory import ROOT, make_repo
 
 import icskg
 from icskg.cli import main
 from icskg.errors import InputError
 from icskg.load import load_files
 from icskg.namespaces import ICSKG
-from repo_factory import ROOT, make_repo
 
 PREFIXES = """@prefix icskg: <https://w3id.org/icskg/ontology#> .
 @prefix partnership: <https://w3id.org/icskg/id/partnership/> .
@@ -46,7 +46,9 @@ def run(root: Path, *args: str):
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_repository_graph_conforms(report):
@@ -66,7 +68,7 @@ def test_validate_exits_0_on_the_repo_and_leaves_data_untouched(repo_root):
     ("content", "line", "why"),
     [
         (PREFIXES + 'partnership:a skos:prefLabel "A" .\npartnership:b skos:prefLabel "B\n', 8, "string literal"),
-        (PREFIXES + "partnership:a skos:prefLabel \"A\" \n", 8, "EOF"),
+        (PREFIXES + 'partnership:a skos:prefLabel "A" \n', 8, "EOF"),
         (PREFIXES + 'nope:a skos:prefLabel "A" .\n', 7, "Prefix"),
         (PREFIXES + "partnership:a skos:prefLabel <not an iri> .\n", 7, "invalid IRI"),
     ],

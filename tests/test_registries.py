@@ -22,7 +22,6 @@ from icskg.registries.landscape import load_landscape
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "registries"
-FIXTURES = Path(__file__).resolve().parent / "registry_fixtures"
 PARTNERSHIP = "https://w3id.org/icskg/id/partnership/"
 ORGANISATION = "https://w3id.org/icskg/id/organisation/"
 
@@ -292,27 +291,6 @@ def _shapes() -> Graph:
     shapes = Graph()
     shapes.parse(ROOT / "shapes" / "registry-records.ttl", format="turtle")
     return shapes
-
-
-@pytest.mark.parametrize("name", ["RegistryRecord-conforming.ttl", "RegistryRecord-nonconforming.ttl"])
-def test_registry_shapes_fixtures(name):
-    data = Graph().parse(FIXTURES / name, format="turtle")
-    conforms, report, _text = pyshacl.validate(data, shacl_graph=_shapes(), inference="none")
-    messages = sorted(str(m) for m in report.objects(None, URIRef("http://www.w3.org/ns/shacl#resultMessage")))
-    if "nonconforming" in name:
-        assert not conforms
-        for expected in (
-            "a registry record has exactly one name, verbatim (icskg:nameAsStated)",
-            "a GSS code is one letter and eight digits, typed icskg:GSSCode (e.g. E54000043)",
-            "a registry record names the icskg:RegistryExtract(s) it comes from (icskg:extract)",
-            "a registry extract has the SHA-256 of its file (64 lower-case hex digits)",
-            "a registry extract names the commit it was read at (40 hex digits)",
-            "a registry link names exactly one registry entity (icskg:registryEntity)",
-            "a registry link carries the reviewer's note (skos:note)",
-        ):
-            assert expected in messages, (expected, messages)
-    else:
-        assert conforms, messages
 
 
 def test_imported_data_conforms_to_the_registry_shapes(registry_graph):

@@ -14,7 +14,7 @@ Each fixture goes through icskg's own pipeline: `load_files` on the ontology fil
 `infer`, `load_shapes` and `validate`. The ontology is loaded and inferred once per session; each
 fixture is then inferred together with the ontology's class and property axioms only (not its labels,
 definitions and concepts), which gives the same triples much faster
-(test_fast_inference_matches_full_inference checks that).
+(test_session_shortcuts_match_the_pipeline checks that).
 """
 
 from __future__ import annotations
@@ -49,10 +49,23 @@ FIXTURE_NAME = re.compile(r"^(?P<shape>[A-Za-z]+)-(?P<kind>valid|invalid)(?:-[a-
 EXPECT = re.compile(r"^#\s*expect:\s*(.*?)\s*$")
 
 # Triples of the ontology that OWL 2 RL reasons with; declarations and annotations add nothing for a fixture.
-AXIOMS = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentClass,
-          OWL.equivalentProperty}
-DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype,
-                OWL.Ontology}
+AXIOMS = {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
+DECLARATIONS = {
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    RDFS.Datatype,
+    OWL.Ontology,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -151,8 +164,16 @@ def subject_line(path: Path, prefixed: str) -> int:
     raise AssertionError(f"{prefixed} does not start a line in {path.name}")
 
 
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
 def node_shapes(shapes: Graph) -> set[URIRef]:
     return {s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+
+
+def targeted_property_shapes(shapes: Graph) -> set[URIRef]:
+    """Property shapes with targets of their own (used to keep SPARQL constraints to the few nodes they concern)."""
+    return {s for s in shapes.subjects(SH.path, None) if any(True for t in TARGETS for _ in shapes.objects(s, t))}
 
 
 def local(shape: URIRef) -> str:
@@ -255,9 +276,12 @@ def test_fixture_gives_expected_results(fixture: Path, run):
     missing = Counter(expected) - Counter(actual)
     unexpected = Counter(actual) - Counter(expected)
     assert not missing and not unexpected, (
-        "\nmissing:\n  " + "\n  ".join(map(str, missing.elements()))
-        + "\nunexpected:\n  " + "\n  ".join(map(str, unexpected.elements()))
-        + "\nreport:\n" + format_human(report)
+        "\nmissing:\n  "
+        + "\n  ".join(map(str, missing.elements()))
+        + "\nunexpected:\n  "
+        + "\n  ".join(map(str, unexpected.elements()))
+        + "\nreport:\n"
+        + format_human(report)
     )
 
 
@@ -276,6 +300,14 @@ def test_every_node_shape_has_valid_and_invalid_fixtures(shapes):
         for path in valid:
             if any(belongs_to(o.shape, name) for o in expectations(path)):
                 problems.append(f"{path.name}: a conforming fixture expects a result from {name}")
+    names = {local(s) for s in node_shapes(shapes)}
+    for shape in sorted(targeted_property_shapes(shapes)):
+        name = local(shape)
+        owner = name.split("-", 1)[0]
+        if owner not in names:
+            problems.append(f"{name}: a targeted property shape is named <NodeShape>-<what>; {owner} is no node shape")
+        elif not any(o.shape == str(shape) for p in fixtures_for(owner, "invalid") for o in expectations(p)):
+            problems.append(f"{name}: no {owner}-invalid-*.ttl fixture expects a result from it")
     assert not problems, "\n".join(problems)
 
 
@@ -287,12 +319,30 @@ def test_every_fixture_is_for_a_node_shape(shapes):
 
 def test_every_shape_is_named_and_tells_what_to_fix(shapes):
     """Readable reports: shapes are IRIs in shape:, and every constraint has a message and a deliberate severity."""
-    constraint_keys = {SH.minCount, SH.maxCount, SH.datatype, SH.pattern, SH["class"], SH["or"], SH.xone,
-                       SH["not"], SH["in"], SH.hasValue, SH.nodeKind, SH.node, SH.lessThanOrEquals,
-                       SH.qualifiedValueShape, SH.minLength, SH.minInclusive, SH.sparql}
+    constraint_keys = {
+        SH.minCount,
+        SH.maxCount,
+        SH.datatype,
+        SH.pattern,
+        SH["class"],
+        SH["or"],
+        SH.xone,
+        SH["not"],
+        SH["in"],
+        SH.hasValue,
+        SH.nodeKind,
+        SH.node,
+        SH.lessThanOrEquals,
+        SH.qualifiedValueShape,
+        SH.minLength,
+        SH.minInclusive,
+        SH.sparql,
+    }
     problems = []
     top = node_shapes(shapes)
-    for shape in sorted(top | {p for s in top for p in shapes.objects(s, SH.property)}):
+    for shape in sorted(
+        top | targeted_property_shapes(shapes) | {p for s in top for p in shapes.objects(s, SH.property)}
+    ):
         if not isinstance(shape, URIRef) or not str(shape).startswith(str(SHAPE)):
             problems.append(f"{shape.n3()}: give the shape an IRI in {SHAPE}")
             continue
@@ -365,7 +415,10 @@ def test_json_report_of_a_property_shape(run):
     data = json.loads(format_json(run(path)))
     (result,) = data["results"]
     assert (result["shape"], result["path"], result["focus"]) == (
-        "shape:SourceDocument-sha256", "icskg:sha256", "source:900_fixture")
+        "shape:SourceDocument-sha256",
+        "icskg:sha256",
+        "source:900_fixture",
+    )
     assert result["line"] == subject_line(path, "source:900_fixture")
     assert result["value"] is not None
 
@@ -404,7 +457,8 @@ def test_pyshacl_less_than_or_equals_orders_mixed_precision():
     also raises TypeError on xsd:gYear values in the wrong order; owlrl registers converters that hide that.)"""
     shapes = Graph().parse(
         data="""PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX ex: <http://example.org/>
-        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:start ; sh:property [ sh:path ex:start ; sh:lessThanOrEquals ex:end ] .""",
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:start ;
+            sh:property [ sh:path ex:start ; sh:lessThanOrEquals ex:end ] .""",
         format="turtle",
     )
     data = Graph().parse(

@@ -51,6 +51,7 @@ PARAMETER_DATATYPES = {
 }
 """What each parameter type means as an RDF datatype (xsd:anyURI standing for an IRI)."""
 
+
 class _HeaderLoader(yaml.SafeLoader):
     """YAML without implicit timestamps: a date in a header stays text until `to_term` types it
     (PyYAML would otherwise turn 2019-05-01 into a date, and fail outright on 2019-13-45)."""

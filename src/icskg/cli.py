@@ -39,7 +39,11 @@ class IcskgGroup(click.Group):
 
 
 @click.group(cls=IcskgGroup)
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="The icskg repository (default: the one containing the current directory).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The icskg repository (default: the one containing the current directory).",
+)
 @click.version_option(package_name="icskg")
 @click.pass_context
 def main(ctx, root):
@@ -49,7 +53,11 @@ def main(ctx, root):
 
 @main.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="human", show_default=True)
-@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), help="Folder of source texts for quote checks (default: $ICSKG_SOURCES, else ../shared/sources).")
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of source texts for quote checks (default: $ICSKG_SOURCES, else ../shared/sources).",
+)
 @click.pass_obj
 def validate(obj, fmt, sources):
     """Validate the graph: exit 0 if it conforms, 1 if not, 2 on an input error."""
@@ -132,11 +140,17 @@ def _endpoint_options(function):
     from .remote import DEFAULT_TIMEOUT
 
     function = click.option(
-        "--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
         help="Seconds to wait for the endpoint.",
     )(function)
     function = click.option(
-        "--graph", "graph_iri", default=DEFAULT_GRAPH, show_default=True,
+        "--graph",
+        "graph_iri",
+        default=DEFAULT_GRAPH,
+        show_default=True,
         help="With --endpoint: the named graph to query as the default graph ('' for the endpoint's default graph).",
     )(function)
     return click.option(
@@ -170,7 +184,12 @@ def _output(fmt: str, run_result, run_serialized) -> None:
 
 @main.command("queries")
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["table", "json", "ttl"]), default="table", show_default=True,
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "ttl"]),
+    default="table",
+    show_default=True,
     help="json: name, summary and parameters of each query; ttl: the catalogue as RDF (SHACL-AF executables).",
 )
 @click.pass_obj
@@ -191,8 +210,13 @@ def queries_command(obj, fmt):
                 "form": q.form,
                 "tags": list(q.tags),
                 "parameters": [
-                    {"name": p.name, "type": p.type, "required": p.required, "default": p.default,
-                     "description": p.description}
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.required,
+                        "default": p.default,
+                        "description": p.description,
+                    }
                     for p in q.parameters
                 ],
                 "example": q.example,
@@ -224,8 +248,15 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 @main.command("query")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
-              help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default="table",
+    show_default=True,
+    help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats.",
+)
 @_endpoint_options
 @click.pass_obj
 def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
@@ -243,8 +274,15 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
 
 @main.command("sparql")
 @click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE|-")
-@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
-              help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default="table",
+    show_default=True,
+    help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD).",
+)
 @_endpoint_options
 @click.pass_obj
 def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
@@ -262,8 +300,14 @@ def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
     "-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="ttl", show_default=True
 )
 @click.option("--inferred", is_flag=True, help="Add the OWL 2 RL inferred triples (trig: in their own named graph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True,
-              help="File to write, - for stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="File to write, - for stdout.",
+)
 @click.pass_obj
 def export_command(obj, fmt, inferred, output):
     """Write the asserted graph (with --inferred, also the inferred triples) in one RDF format."""
@@ -280,11 +324,22 @@ def export_command(obj, fmt, inferred, output):
 @main.command("publish")
 @click.option("--endpoint", metavar="QUERY_URL", required=True, help="The store's SPARQL 1.1 query URL.")
 @click.option("--store", metavar="GRAPH_STORE_URL", required=True, help="The store's Graph Store Protocol URL.")
-@click.option("--update", "update_url", metavar="UPDATE_URL",
-              help="The store's SPARQL 1.1 Update URL (default: the query URL with /query -> /update, as in Oxigraph).")
-@click.option("--graph", "graph_iri", default=None, help="The named graph to replace (default: https://w3id.org/icskg/graph).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
-              help="Seconds to wait for each request.")
+@click.option(
+    "--update",
+    "update_url",
+    metavar="UPDATE_URL",
+    help="The store's SPARQL 1.1 Update URL (default: the query URL with /query -> /update, as in Oxigraph).",
+)
+@click.option(
+    "--graph", "graph_iri", default=None, help="The named graph to replace (default: https://w3id.org/icskg/graph)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for each request.",
+)
 @click.pass_obj
 def publish_command(obj, endpoint, store, update_url, graph_iri, timeout):
     """Load asserted + inferred triples into a named graph, replacing the previous version atomically."""
@@ -295,8 +350,9 @@ def publish_command(obj, endpoint, store, update_url, graph_iri, timeout):
     check_url(endpoint)
     update_url = update_url or update_url_for(endpoint)
     built = pipeline.build(obj.repo().root)
-    done = publish(built.combined(), store=store, update=update_url, graph_iri=graph_iri or DEFAULT_GRAPH,
-                   timeout=timeout)
+    done = publish(
+        built.combined(), store=store, update=update_url, graph_iri=graph_iri or DEFAULT_GRAPH, timeout=timeout
+    )
     remote = open_graph(obj.root, endpoint=endpoint, graph=done.graph, timeout=timeout)
     count = remote.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
     click.echo(f"published {done.triples} triples to <{done.graph}>; the endpoint now holds {count}")

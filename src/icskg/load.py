@@ -63,7 +63,9 @@ def read_text(path: Path) -> str:
 def parse_turtle(path: Path, text: str | None = None) -> Graph:
     """Parse one Turtle file; a syntax error becomes `FILE:LINE: message`."""
     if path.suffix not in TURTLE_SUFFIXES:
-        raise InputError(f"unsupported file type '{path.suffix or path.name}': only Turtle (.ttl) files belong here", path)
+        raise InputError(
+            f"unsupported file type '{path.suffix or path.name}': only Turtle (.ttl) files belong here", path
+        )
     text = read_text(path) if text is None else text
     graph = Graph()
     try:
@@ -83,7 +85,9 @@ def _refuse_bad_iris(path: Path, text: str, graph: Graph) -> None:
             match = _IRI_TOKEN_WITH_BAD_CHARACTER.search(text)
             line = text.count("\n", 0, match.start()) + 1 if match else None
             shown = match.group(0) if match else f"<{term}>"
-            raise InputError(f"invalid IRI {shown}: IRIs may not contain spaces, quotes, braces or backslashes", path, line)
+            raise InputError(
+                f"invalid IRI {shown}: IRIs may not contain spaces, quotes, braces or backslashes", path, line
+            )
 
 
 def _terms(graph: Graph):

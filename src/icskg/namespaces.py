@@ -63,6 +63,23 @@ def bind_prefixes(graph) -> None:
 
 
 __all__ = [
-    "BASE", "DCTERMS", "FOAF", "ICSKG", "ID", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
-    "SCHEMA", "SH", "SHAPE", "SKOS", "TIME", "VOCAB", "XSD", "bind_prefixes",
+    "BASE",
+    "DCTERMS",
+    "FOAF",
+    "ICSKG",
+    "ID",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SHAPE",
+    "SKOS",
+    "TIME",
+    "VOCAB",
+    "XSD",
+    "bind_prefixes",
 ]

@@ -66,6 +66,4 @@ def find_repository(start: Path | str | None = None) -> Repository:
     for candidate in (here, *here.parents):
         if (candidate / "ontology" / "icskg.ttl").is_file() and (candidate / "pyproject.toml").is_file():
             return Repository(candidate)
-    raise RepositoryNotFound(
-        f"no icskg repository at or above {here} (looked for ontology/icskg.ttl); use --root DIR"
-    )
+    raise RepositoryNotFound(f"no icskg repository at or above {here} (looked for ontology/icskg.ttl); use --root DIR")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from oxigraph_server import free_port
 from rdflib.query import Result
 
 from icskg.cli import main
 from icskg.results import rows
+from oxigraph_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
-from oxigraph_server import free_port
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -21,6 +20,7 @@ from icskg.load import load_files
 from icskg.pipeline import Build
 from icskg.publish import publish, show_progress, update_url_for
 from icskg.reason import infer
+from oxigraph_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_GRAPH = "https://w3id.org/icskg/graph/test-publish"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
 from repo_factory import ROOT
 
 ONTOLOGY = URIRef("https://w3id.org/icskg/ontology")

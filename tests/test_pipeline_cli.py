@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, OWL, RDF, SH
-from repo_factory import ROOT, make_repo
 
 import icskg
 from icskg.cli import main
 from icskg.errors import InputError
 from icskg.load import load_files
 from icskg.namespaces import ICSKG
+from repo_factory import ROOT, make_repo
 
 PREFIXES = """@prefix icskg: <https://w3id.org/icskg/ontology#> .
 @prefix partnership: <https://w3id.org/icskg/id/partnership/> .

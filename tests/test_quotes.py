@@ -1,4 +1,4 @@
-"""Quotes and excerpts are checked against the source texts, which are found by --sources, $ICSKG_SOURCES or ../shared."""
+"""Quotes and excerpts are checked against the source texts (--sources, $ICSKG_SOURCES or ../shared)."""
 
 from __future__ import annotations
 

@@ -18,16 +18,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from oxigraph_server import free_port
 from rdflib import BNode
 from rdflib.compare import isomorphic
-from test_params import HOSTILE
 
 import icskg
 from icskg.api import EndpointBackend, KnowledgeGraph
 from icskg.catalogue import load_catalogue, load_query
 from icskg.errors import EndpointError, InputError
 from icskg.params import bind, values_block
+from oxigraph_server import free_port
+from test_params import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = [load_query(p) for p in sorted((ROOT / "queries").glob("*.rq"))]

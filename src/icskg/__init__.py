@@ -5,4 +5,13 @@ from .errors import EndpointError, IcskgError, InputError
 from .pipeline import build, check
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext icskg` in IPython or Jupyter: the `%%sparql` and `%sparql_stored` magics (icskg.magic)."""
+    from .magic import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = ["EndpointError", "IcskgError", "InputError", "KnowledgeGraph", "build", "check", "open_graph"]

@@ -2,8 +2,9 @@
 
 Header keys (cf. CLARIAH/grlc's decorator syntax): summary (required), description, tags,
 parameters (name -> type, required, default, description), example (name -> value), cq (the
-competency question the query answers). A parameter named `x` is the query variable `?x`, bound
-as an RDF term (`icskg.params`), never pasted into the text.
+competency question the query answers), allow_service (true to allow a SERVICE clause: without it,
+a query that would call another endpoint over the network is refused). A parameter named `x` is the
+query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
 
 Loading a query checks everything a caller could trip over later: the header is a YAML mapping
 with known keys, each parameter has a known type and occurs in the query as a variable, defaults
@@ -31,7 +32,7 @@ from .errors import InputError
 from .namespaces import BASE, ICSKG, SCHEMA, bind_prefixes
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq"}
+HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service"}
 PARAMETER_KEYS = {"type", "required", "default", "description"}
 QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK"}
 
@@ -130,7 +131,35 @@ def parse_header(text: str, path: Path) -> dict:
         raise InputError("'tags' must be a list of words, e.g. [partnerships, waves]", path)
     if header.get("example") is not None and not isinstance(header["example"], dict):
         raise InputError("'example' must map parameter names to values", path)
+    if "allow_service" in header and not isinstance(header["allow_service"], bool):
+        raise InputError("'allow_service' must be true or false", path)
     return header
+
+
+def _uses_service(node) -> bool:
+    """Whether a query's algebra holds a SERVICE clause (a call to another endpoint)."""
+    if getattr(node, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(node, dict):
+        return any(_uses_service(value) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_uses_service(value) for value in node)
+    return False
+
+
+def _refuse_service(text: str, parsed, header: dict, path: Path) -> None:
+    if header.get("allow_service") is True or not _uses_service(parsed.algebra):
+        return
+    line = next(
+        (n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\bSERVICE\b", row.split("#")[0], re.I)),
+        None,
+    )
+    raise InputError(
+        "the query has a SERVICE clause, which would call another endpoint over the network: remove it, "
+        "or add '#+ allow_service: true' to the header if the call is intended",
+        path,
+        line,
+    )
 
 
 def _parameters(raw, path: Path) -> tuple[Parameter, ...]:
@@ -215,6 +244,7 @@ def load_query(path: Path) -> StoredQuery:
     form = QUERY_FORMS.get(parsed.algebra.name)
     if form is None:
         raise InputError("a stored query must be a SELECT or an ASK query", path)
+    _refuse_service(text, parsed, header, path)
     query = StoredQuery(
         name=path.stem,
         path=path,

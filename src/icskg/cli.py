@@ -80,7 +80,7 @@ def fmt_command(obj, check, files):
     else:
         repo = obj.repo()
         paths = repo.graph_files() + repo.shape_files()
-    changed = format_files(paths, check)
+    changed = format_files(paths, check, None if files else repo.root)
     for path in changed:
         click.echo(f"{'not canonical' if check else 'reformatted'}: {path}")
     if check and changed:
@@ -308,12 +308,18 @@ def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
     show_default=True,
     help="File to write, - for stdout.",
 )
+@click.option(
+    "--with-description",
+    is_flag=True,
+    help="Add the DCAT/VoID dataset description (`icskg describe`; validates first).",
+)
 @click.pass_obj
-def export_command(obj, fmt, inferred, output):
+def export_command(obj, fmt, inferred, output, with_description):
     """Write the asserted graph (with --inferred, also the inferred triples) in one RDF format."""
     from .export import export
 
-    data = export(pipeline.build(obj.repo().root), fmt, inferred)
+    built = pipeline.build(obj.repo().root)
+    data = export(built, fmt, inferred, _description(built, inferred) if with_description else None)
     if output == "-":
         _write_stdout(data)
     else:
@@ -409,3 +415,65 @@ def links_suggest(obj, name):
     for entry in found:
         names = "; ".join(f"{n} ({', '.join(v)})" for n, v in sorted(entry["names"].items()))
         click.echo(f"{entry['score']:.2f}  <{entry['entity']}>  {', '.join(sorted(entry['codes']))}  {names}")
+
+
+# --- Documentation and the dataset description (issue 6): `icskg docs`, `icskg describe` -------------
+
+
+def _description(built, inferred: bool, sources: Path | None = None):
+    """The DCAT/VoID description of a build, after validating it (conformsTo only if it conforms)."""
+    from .describe import describe
+
+    report = pipeline.check(built, sources)
+    if not report.conforms:
+        click.echo("icskg: the graph does not conform: the description states no dcterms:conformsTo", err=True)
+    return describe(built, report, inferred)
+
+
+@main.command("describe")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True)
+@click.option("--inferred", is_flag=True, help="Count the inferred triples too (as `icskg export --inferred` writes).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="File to write, - for stdout.",
+)
+@click.option(
+    "--sources", type=click.Path(file_okay=False, path_type=Path), help="Folder of source texts (as validate)."
+)
+@click.pass_obj
+def describe_command(obj, fmt, inferred, output, sources):
+    """The dataset description (DCAT, VoID): version, licences, statistics, shapes conformed to, distributions."""
+    from .fmt import canonical_turtle
+
+    description = _description(pipeline.build(obj.repo().root), inferred, sources)
+    if fmt == "ttl":
+        data = canonical_turtle(description).encode("utf-8")
+    else:
+        data = description.serialize(format={"nt": "nt", "jsonld": "json-ld"}[fmt], encoding="utf-8")
+    if output == "-":
+        _write_stdout(data)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output} ({len(description)} triples)", err=True)
+
+
+@main.command("docs")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the HTML into (default: docs/ontology/ in the repository).",
+)
+@click.pass_obj
+def docs_command(obj, output):
+    """Ontology documentation as HTML with pyLODE (pip install 'icskg[docs]'): index.html and concepts.html."""
+    from .docs import make_docs
+
+    repo = obj.repo()
+    for path in make_docs(repo, output or repo.root / "docs" / "ontology"):
+        click.echo(f"wrote {path}")

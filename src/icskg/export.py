@@ -2,7 +2,8 @@
 
 Turtle is icskg's canonical form (rdflib's `longturtle`, icskg's prefixes: the same as `icskg fmt`).
 TriG keeps asserted and inferred triples apart, in the named graphs ASSERTED_GRAPH and
-INFERRED_GRAPH, so a reader can tell what a curator wrote from what OWL 2 RL added.
+INFERRED_GRAPH, so a reader can tell what a curator wrote from what OWL 2 RL added; with
+`--with-description`, the DCAT/VoID description (`icskg.describe`) goes in DESCRIPTION_GRAPH.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ FORMATS = {"ttl": "longturtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 ASSERTED_GRAPH = URIRef(DEFAULT_GRAPH + "/asserted")
 INFERRED_GRAPH = URIRef(DEFAULT_GRAPH + "/inferred")
+DESCRIPTION_GRAPH = URIRef(DEFAULT_GRAPH + "/description")
 
 
 def graph_to_export(built: Build, inferred: bool = False) -> Graph:
@@ -38,13 +40,20 @@ def dataset(built: Build, inferred: bool = False) -> Dataset:
     return ds
 
 
-def export(built: Build, fmt: str, inferred: bool = False) -> bytes:
-    """The graph serialised in `fmt` (ttl, nt, jsonld or trig), as UTF-8 bytes."""
+def export(built: Build, fmt: str, inferred: bool = False, description: Graph | None = None) -> bytes:
+    """The graph serialised in `fmt` (ttl, nt, jsonld or trig), as UTF-8 bytes; with `description`
+    (`icskg.describe.describe`) also the dataset description (TriG: in DESCRIPTION_GRAPH)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
     if fmt == "trig":
-        return dataset(built, inferred).serialize(format="trig", encoding="utf-8")
+        ds = dataset(built, inferred)
+        if description is not None:
+            described = ds.graph(DESCRIPTION_GRAPH)
+            described += description
+        return ds.serialize(format="trig", encoding="utf-8")
     graph = graph_to_export(built, inferred)
+    if description is not None:
+        graph = graph + description
     if fmt == "ttl":
         return canonical_turtle(graph).encode("utf-8")
     out = Graph()

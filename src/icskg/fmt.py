@@ -2,14 +2,22 @@
 
 A leading block of `#` comment lines is kept (it is where a file says why); comments elsewhere are
 not part of the graph and are not kept, which `fmt --check` reports so nobody loses them silently.
+
+Blank nodes are canonicalised first (`rdflib.compare.to_canonical_graph`): longturtle sorts a
+subject's objects by node id, and a parser's blank-node ids depend on where in the file (and in
+which run) a node was read, so without this a subject with ten or more blank-node objects, or a
+blank node referenced twice, came out in a different order or with a different label on every
+run of `icskg fmt` (not idempotent). Canonical ids depend only on the graph.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
 
+from .errors import InputError
 from .load import parse_turtle, read_text
 from .namespaces import bind_prefixes
 
@@ -31,7 +39,10 @@ def leading_comments(text: str) -> str:
 def canonical_turtle(graph: Graph, header: str = "") -> str:
     out = Graph()
     bind_prefixes(out)
-    out += graph
+    if any(isinstance(term, BNode) for triple in graph for term in triple[::2]):
+        out += to_canonical_graph(graph)
+    else:
+        out += graph
     body = out.serialize(format="longturtle")
     return header + body.rstrip("\n") + "\n"
 
@@ -43,11 +54,17 @@ def canonical_text(path: Path) -> tuple[str, str]:
     return text, canonical_turtle(graph, leading_comments(text))
 
 
-def format_files(paths: list[Path], check: bool) -> list[Path]:
-    """Files not in canonical form; rewritten unless `check`. Parses every file before writing any."""
+def format_files(paths: list[Path], check: bool, root: Path | None = None) -> list[Path]:
+    """Files not in canonical form; rewritten unless `check`. Parses every file before writing any.
+    An error names the file relative to `root` (as `icskg validate` does), when it is under it."""
     planned = []
     for path in paths:
-        text, canonical = canonical_text(path)
+        try:
+            text, canonical = canonical_text(path)
+        except InputError as error:
+            if root is not None and path.is_relative_to(root):
+                error.file = str(path.relative_to(root))
+            raise
         if text != canonical:
             planned.append((path, canonical))
     if not check:

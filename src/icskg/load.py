@@ -5,12 +5,13 @@ The origin map is what lets a SHACL result point a curator at the file and line 
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
@@ -47,17 +48,33 @@ class LoadedGraph:
 
 
 def read_text(path: Path) -> str:
-    """The file's text as UTF-8; a file in another encoding is an input error naming the line."""
-    data = path.read_bytes()
+    """The file's text as UTF-8; an unreadable file, or one that is not UTF-8 text, is an input error."""
     try:
-        return data.decode("utf-8")
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(
+            f"cannot read the file ({reason}): make it a readable regular file, or remove it", path
+        ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        raise InputError("starts with a byte-order mark (BOM): save the file as UTF-8 without BOM", path, 1)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        utf16 = " (it looks like UTF-16)" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ""
         raise InputError(
-            f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); save the file as UTF-8",
+            f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}){utf16}; save the file as UTF-8",
             path,
             line,
         ) from None
+    if "\x00" in text:
+        raise InputError(
+            "contains a NUL byte (U+0000): not a text file (UTF-16?) or a damaged one; save it as UTF-8 text",
+            path,
+            text.count("\n", 0, text.index("\x00")) + 1,
+        )
+    return text
 
 
 def parse_turtle(path: Path, text: str | None = None) -> Graph:
@@ -72,9 +89,16 @@ def parse_turtle(path: Path, text: str | None = None) -> Graph:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         raise InputError(f"Turtle syntax error: {error._why}", path, error.lines + 1) from None
+    except RecursionError:
+        raise InputError(
+            "Turtle nested too deeply for the parser (hundreds of levels of [ ] or ( )): "
+            "give the inner nodes IRIs of their own, or flatten the structure",
+            path,
+        ) from None
     except Exception as error:  # rdflib raises assorted errors for bad IRIs, prefixes, literals
         raise InputError(f"Turtle error: {error}", path) from None
     _refuse_bad_iris(path, text, graph)
+    _refuse_what_turtle_does_not_allow(path, text, graph)
     return graph
 
 
@@ -88,6 +112,69 @@ def _refuse_bad_iris(path: Path, text: str, graph: Graph) -> None:
             raise InputError(
                 f"invalid IRI {shown}: IRIs may not contain spaces, quotes, braces or backslashes", path, line
             )
+
+
+# rdflib reads Turtle with its Notation3 parser, which lets through a few things Turtle does not allow.
+_RELATIVE_IRI = re.compile(r"<([^<>:\s]*)>")
+_CODE_TOKEN = re.compile(
+    r"""\#[^\n\r]*|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>\n]*>""",
+    re.DOTALL,
+)
+_NUMBER_RUN_ON = re.compile(r"(?<![\w:.\-])[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?\.\d[\d.]*")
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[^uU]|[uU][^\n]{0,8})")
+
+
+def _refuse_what_turtle_does_not_allow(path: Path, text: str, graph: Graph) -> None:
+    """Literal subjects or predicates, relative IRIs, bad \\u escapes, run-on numbers (`1.2.3` read as 1.2)."""
+    for s, p, _o in graph:
+        for term, position in ((s, "subject"), (p, "predicate")):
+            if isinstance(term, Literal) or (position == "predicate" and isinstance(term, BNode)):
+                shown = term.n3() if isinstance(term, Literal) else "a blank node"
+                raise InputError(
+                    f"{shown} cannot be the {position} of a triple in Turtle: use an IRI", path, _line_of(text, shown)
+                )
+    if any(isinstance(t, URIRef) and t.startswith("file:") for t in _terms(graph)):
+        match = _RELATIVE_IRI.search(text)
+        shown = match.group(0) if match else "an IRI"
+        raise InputError(
+            f"relative IRI {shown}: it would resolve against this file's location on disk (a file: IRI that "
+            "differs from machine to machine); write the full IRI, e.g. <https://w3id.org/icskg/id/...>",
+            path,
+            text.count("\n", 0, match.start()) + 1 if match else None,
+        )
+    if ("\\u" in text or "\\U" in text) or re.search(r"\d\.\d*\.\d", text):
+        for token in _CODE_TOKEN.finditer(text):
+            if token.group().startswith(("'", '"')):
+                for escape in _ESCAPE.finditer(token.group()):
+                    if escape.group()[1] in "uU" and not re.fullmatch(
+                        r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})", escape.group()
+                    ):
+                        line = text.count("\n", 0, token.start() + escape.start()) + 1
+                        raise InputError(
+                            f"bad escape {escape.group()[:6]!r} in a string: \\u takes 4 hex digits, \\U takes 8",
+                            path,
+                            line,
+                        )
+        code = _CODE_TOKEN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        number = _NUMBER_RUN_ON.search(code)
+        if number:
+            raise InputError(
+                f"bad number {number.group()!r}: a number has at most one decimal point (rdflib would silently "
+                "read only its start); for a version or a code, write a string",
+                path,
+                code.count("\n", 0, number.start()) + 1,
+            )
+
+
+def _line_of(text: str, shown: str) -> int | None:
+    lexical = shown.split('"')[1] if shown.startswith('"') else shown
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith(('"' + lexical, "'" + lexical)) or (
+            not shown.startswith('"') and stripped.split(" ")[0] == lexical
+        ):
+            return number
+    return None
 
 
 def _terms(graph: Graph):
@@ -128,8 +215,8 @@ def load_files(paths: Iterable[Path], root: Path | None = None) -> LoadedGraph:
     loaded = LoadedGraph(combined, [])
     for path in paths:
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-        text = read_text(path)
         try:
+            text = read_text(path)
             graph = parse_turtle(path, text)
         except InputError as error:
             error.file = str(shown)

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RepositoryNotFound
+from .errors import InputError, RepositoryNotFound
 
 SOURCES_ENV = "ICSKG_SOURCES"
 
@@ -55,9 +55,22 @@ class Repository:
 
 
 def _turtle_files(folder: Path) -> list[Path]:
+    """The files under `folder`, except hidden ones and those in hidden folders (.git, .ipynb_checkpoints);
+    a symbolic link that resolves to nothing (a loop, a missing target) is an input error."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    found = []
+    for path in folder.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_symlink() and not path.exists():
+            raise InputError(
+                "a symbolic link that leads nowhere (a loop, or a missing target): remove it or fix its target",
+                path.relative_to(folder.parent),
+            )
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
 
 
 def find_repository(start: Path | str | None = None) -> Repository:

@@ -89,6 +89,9 @@ def results_from_graph(report_graph: Graph, shapes: Graph, loaded: LoadedGraph) 
         path = report_graph.value(node, SH.resultPath)
         origin = loaded.origin_of(focus)
         messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
+        described = loaded.origins.get(focus, [])
+        if len({o.file for o in described}) > 1:  # e.g. one IRI given two labels in two files: name both
+            messages.append(f"{short(names, focus)} is described in {', '.join(map(str, described))}")
         value = report_graph.value(node, SH.value)
         results.append(
             Result(

@@ -10,6 +10,7 @@ from rdflib import Graph
 from .load import LoadedGraph, load_files
 from .quotes import verify_sources
 from .report import Report, results_from_graph
+from .vocabulary import verify_vocabulary_use
 
 
 def load_shapes(shape_files: list[Path], root: Path | None = None) -> Graph:
@@ -38,6 +39,7 @@ def validate(
     from .registries.links import verify_registry_links  # issue 5: registry codes and links vs the extracts
 
     verify_registry_links(loaded.graph, report_graph)
+    verify_vocabulary_use(loaded.graph, report_graph)  # issue 8: icskg terms the ontology defines
     if sources_dir is not None and Path(sources_dir).is_dir():
         verify_sources(loaded.graph, Path(sources_dir), report_graph)
     else:

@@ -158,7 +158,12 @@ def worker(spec: dict) -> dict:
     try:
         result = run()
     except StepTimeout:
-        out.update(timed_out=True, seconds=round(time.perf_counter() - started, 3), peak_rss_mb=round(_peak_mb(), 1))
+        out.update(
+            timed_out=True,
+            seconds=round(time.perf_counter() - started, 3),
+            cpu_seconds=round(time.process_time() - cpu_started, 3),
+            peak_rss_mb=round(_peak_mb(), 1),
+        )
         return out
     finally:
         if cap:
@@ -533,9 +538,17 @@ def main(argv: list[str] | None = None) -> int:
         },
         "results": [],
     }
+
+    def save() -> None:  # after each graph, so that a long run stopped midway keeps what it measured
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            report["growth"] = growth(report["results"], args.steps)
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
     if not args.no_repo:
         print(f"repo graph: {len(repo.graph_files())} files", file=sys.stderr, flush=True)
         report["results"].append(bench_graph("repo", repo.graph_files(), shapes, args.out / "repo", args))
+        save()
     for n in sizes:
         label = generate.size_label(n)
         folder = args.out / label
@@ -545,12 +558,12 @@ def main(argv: list[str] | None = None) -> int:
         entry = bench_graph(label, files, shapes, folder / "work", args)
         entry["data_triples"] = manifest.triples
         report["results"].append(entry)
+        save()
     report["growth"] = growth(report["results"], args.steps)
     print()
     print(render(report))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        save()
         print(f"\nfigures written to {args.json}")
     return 0
 

@@ -3,7 +3,7 @@
 Each case is one file (or folder) of tests/bad_inputs/, or a generator below for what cannot sit in
 the repository (a 50 MB file, deep nesting, symbolic links, permissions). It is placed in the data/ of
 a throw-away repository (`repo_factory.make_repo`; the `registry-*` cases also get the imported
-registry data, which the code checks need) and `icskg validate` runs on it. The expected exit code and
+STP records, which the code checks need) and `icskg validate` runs on it. The expected exit code and
 the fragments the output must contain (the file, with its line where there is one, and what to fix)
 are the table in tests/bad_inputs/README.md: the test reads them from there, so the documentation
 cannot drift from what the code does. For every case: that exit code, those fragments, no
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from repo_factory import ROOT, make_repo
 
 from icskg.cli import main
+from repo_factory import ROOT, make_repo
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 README = CORPUS / "README.md"
@@ -32,6 +32,7 @@ SOURCES = ROOT.parent / "shared" / "sources"
 PREFIXES = """@prefix partnership: <https://w3id.org/icskg/id/partnership/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
+REGISTRY_PARTS = ("stps.ttl", "extracts.ttl")
 BIG_LINES = 500_000  # 101 bytes each: a 50 MB file
 
 
@@ -140,8 +141,10 @@ def digest(root: Path) -> dict[str, str]:
 def place(tmp_path: Path, name: str, generated: bool) -> Path:
     root = make_repo(tmp_path)
     data = root / "data"
-    if name.startswith("registry-"):
-        shutil.copytree(ROOT / "data" / "registries", data / "registries")
+    if name.startswith("registry-"):  # the STP records and their extracts: enough to check codes against
+        (data / "registries").mkdir()
+        for part in REGISTRY_PARTS:
+            shutil.copy(ROOT / "data" / "registries" / part, data / "registries" / part)
     if generated:
         GENERATORS[name](data)
     elif (CORPUS / name).is_dir():

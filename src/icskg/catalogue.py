@@ -147,11 +147,16 @@ def _uses_service(node) -> bool:
     return False
 
 
+def _code_of(line: str) -> str:
+    """A line of SPARQL without its strings, IRIs and comment (roughly: to find a keyword's line)."""
+    return re.sub(r"\"[^\"]*\"|'[^']*'|<[^<>\s]*>", '""', line).split("#")[0]
+
+
 def _refuse_service(text: str, parsed, header: dict, path: Path) -> None:
     if header.get("allow_service") is True or not _uses_service(parsed.algebra):
         return
     line = next(
-        (n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\bSERVICE\b", row.split("#")[0], re.I)),
+        (n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\bSERVICE\b", _code_of(row), re.I)),
         None,
     )
     raise InputError(

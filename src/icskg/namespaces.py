@@ -36,6 +36,8 @@ PREFIXES: dict[str, str] = {
     "extract": f"{ID}extract/",
     "record": f"{ID}record/",
     "link": f"{ID}link/",
+    "periodical": f"{ID}periodical/",
+    "place": f"{ID}place/",
     "dcterms": str(DCTERMS),
     "foaf": str(FOAF),
     "org": str(ORG),

@@ -104,3 +104,11 @@ def test_parse_params():
     assert parse_params(["a=1", "b=x=y", "c="]) == {"a": "1", "b": "x=y", "c": ""}
     with pytest.raises(Exception, match="given twice"):
         parse_params(["a=1", "a=2"])
+
+
+def test_prefixes_used_after_a_path_operator_are_declared():
+    from icskg.magic import with_prefixes
+
+    text = with_prefixes("SELECT * WHERE { ?q icskg:speakerPost/org:organization|^schema:x ?o }")
+    for prefix in ("icskg", "org", "schema"):
+        assert f"PREFIX {prefix}: <" in text

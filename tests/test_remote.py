@@ -256,3 +256,22 @@ def test_json_results_pass_through(remote_kg, kg):
     data = json.loads(remote_kg.query_serialized("classes", "json"))
     assert data["head"]["vars"] == ["class", "label", "instances"]
     assert len(data["results"]["bindings"]) == len(kg.query("classes"))
+
+
+@pytest.fixture(scope="module")
+def rdflib_kg(built):
+    """rdflib's own SPARQL engine (ICSKG_ENGINE=rdflib), the reference for the embedded Oxigraph engine."""
+    from icskg.api import EmbeddedBackend, KnowledgeGraph
+
+    return KnowledgeGraph(built, backend=EmbeddedBackend(built.combined()))
+
+
+def test_the_embedded_default_is_the_oxigraph_engine(kg):
+    from icskg.engine import OxigraphBackend
+
+    assert isinstance(kg.backend, OxigraphBackend) and kg.graph is not None
+
+
+@pytest.mark.parametrize("name,how,params", CALLS, ids=[f"{n}-{h}" for n, h, _ in CALLS])
+def test_every_stored_query_gives_the_same_answer_on_rdflib_and_oxigraph_engines(kg, rdflib_kg, name, how, params):
+    assert comparable(rdflib_kg.query(name, **params)) == comparable(embedded_answer(kg, name, how, params))

@@ -60,6 +60,13 @@ class EmbeddedBackend:
         return serialize(self.run(text, bindings), fmt)
 
 
+def embedded_backend(graph: Graph):
+    """The fast Oxigraph engine where pyoxigraph is installed (see icskg.engine), else rdflib's."""
+    from .engine import OxigraphBackend, wanted
+
+    return OxigraphBackend(graph) if wanted() else EmbeddedBackend(graph)
+
+
 class EndpointBackend(RemoteBackend):
     """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
 
@@ -89,9 +96,9 @@ class KnowledgeGraph:
         if backend is None:
             if built is None:
                 raise InputError("KnowledgeGraph needs a build (embedded) or a backend")
-            backend = EmbeddedBackend(built.combined())
+            backend = embedded_backend(built.combined())
         self.backend = backend
-        self.graph: Graph | None = getattr(backend, "graph", None) if isinstance(backend, EmbeddedBackend) else None
+        self.graph: Graph | None = None if isinstance(backend, RemoteBackend) else getattr(backend, "graph", None)
         if catalogue is None:
             catalogue = load_catalogue(built.repo.queries_dir) if built is not None else {}
         self.catalogue: dict[str, StoredQuery] = catalogue

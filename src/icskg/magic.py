@@ -33,7 +33,7 @@ def with_prefixes(text: str) -> str:
     """The query with a PREFIX line for each of icskg's prefixes it uses but does not declare."""
     declared = {m.group(1) for m in _PREFIX_DECLARATION.finditer(text)}
     bare = _IRI.sub(" ", text)
-    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w:/#.-]){re.escape(p)}:", bare)]
+    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w:#.-]){re.escape(p)}:", bare)]
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + text
 
 

@@ -1,0 +1,63 @@
+"""A fast engine for the embedded default: the built graph mirrored into an in-memory Oxigraph store.
+
+rdflib's SPARQL engine is 10-1000x slower than Oxigraph on icskg's stored queries (benchmarks/queries.py),
+so `icskg.open_graph()` answers queries from pyoxigraph when it is installed, with parameters sent as the
+same VALUES block a remote endpoint gets, and results turned into rdflib Results through the SPARQL 1.1
+JSON results format, so Python values are exactly those of the rdflib and remote paths. The rdflib Graph
+stays available as `kg.graph`. ICSKG_ENGINE=rdflib selects rdflib's own engine instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from .params import with_values
+from .remote import query_form
+from .results import serialize
+
+ENGINE_ENV = "ICSKG_ENGINE"
+
+
+def wanted() -> bool:
+    """Use Oxigraph unless ICSKG_ENGINE=rdflib or pyoxigraph is not installed."""
+    if os.environ.get(ENGINE_ENV, "oxigraph").lower() == "rdflib":
+        return False
+    try:
+        import pyoxigraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class OxigraphBackend:
+    """Embedded queries answered by pyoxigraph over a copy of the rdflib graph."""
+
+    def __init__(self, graph: Graph):
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self.graph = graph
+        self.store = pyoxigraph.Store()
+        self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+    def __repr__(self) -> str:
+        return f"OxigraphBackend({len(self.graph)} triples)"
+
+    def run(self, text: str, bindings: dict[str, URIRef | Literal] | None = None, form: str | None = None) -> Result:
+        form = form or query_form(text)
+        answer = self.store.query(with_values(text, bindings or {}))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            result = Result(form)
+            result.graph = Graph().parse(
+                data=answer.serialize(format=self._ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt"
+            )
+            return result
+        body = answer.serialize(format=self._ox.QueryResultsFormat.JSON)
+        return Result.parse(io.BytesIO(body), format="json")
+
+    def raw(self, text: str, bindings: dict[str, URIRef | Literal] | None, fmt: str) -> bytes:
+        return serialize(self.run(text, bindings), fmt)

@@ -245,18 +245,17 @@ def _parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
+def _query_format_option(help_text: str):
+    """The -f/--format option of the commands that print query results."""
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True, help=help_text
+    )
+
+
 @main.command("query")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(QUERY_FORMATS),
-    default="table",
-    show_default=True,
-    help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats.",
-)
+@_query_format_option("csv and json are the SPARQL 1.1 Query Results CSV and JSON formats.")
 @_endpoint_options
 @click.pass_obj
 def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
@@ -274,14 +273,8 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
 
 @main.command("sparql")
 @click.argument("source", type=click.File("r", encoding="utf-8"), metavar="FILE|-")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(QUERY_FORMATS),
-    default="table",
-    show_default=True,
-    help="csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD).",
+@_query_format_option(
+    "csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD)."
 )
 @_endpoint_options
 @click.pass_obj

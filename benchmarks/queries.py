@@ -69,7 +69,7 @@ def generated_graph(size: str) -> Graph:
     return graph
 
 
-def measure(label: str, graph: Graph, repeat: int) -> list[tuple[str, float, float]]:
+def measure(label: str, graph: Graph, repeat: int, rdflib_engine: bool = True) -> list[tuple]:
     catalogue = load_catalogue(ROOT / "queries")
     store = oxigraph_store(graph)
     backend = EmbeddedBackend(graph)  # rdflib's engine (ICSKG_ENGINE=rdflib): parsed queries are reused
@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="repo,100k", help="repo and/or generated sizes, e.g. repo,100k,1m")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-rdflib-engine", action="store_true", help="skip rdflib's engine (slow on large graphs)")
     args = parser.parse_args(argv)
     for size in args.sizes.split(","):
         if size == "repo":
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             graph = generated_graph(size)
             print(f"\nloaded the {size} landscape in {time.perf_counter() - start:.1f} s (rdflib)")
-            measure(f"generated {size} (asserted only)", graph, args.repeat)
+            measure(f"generated {size} (asserted only)", graph, args.repeat, not args.no_rdflib_engine)
     return 0
 
 

@@ -189,12 +189,19 @@ def test_hostile_strings_match_nothing_embedded(kg, hostile):
     assert kg.query("search_labels", text=hostile) == []
 
 
+ECHO_QUERY = (
+    "#+ summary: echo\n#+ parameters:\n#+   text:\n#+     type: string\n#+     required: true\n"
+    "#+ example:\n#+   text: x\nSELECT ?text (STRLEN(?text) AS ?length) WHERE { }\n"
+)
+
+
+def write_echo_query(folder):
+    """A stored query that returns its string parameter, to see what a value becomes on a backend."""
+    (folder / "echo.rq").write_text(ECHO_QUERY, encoding="utf-8")
+
+
 def test_an_echoed_value_comes_back_verbatim(tmp_path, built):
-    (tmp_path / "echo.rq").write_text(
-        "#+ summary: echo\n#+ parameters:\n#+   text:\n#+     type: string\n#+     required: true\n"
-        "#+ example:\n#+   text: x\nSELECT ?text (STRLEN(?text) AS ?length) WHERE { }\n",
-        encoding="utf-8",
-    )
+    write_echo_query(tmp_path)
     kg = KnowledgeGraph(backend=EmbeddedBackend(built.asserted), catalogue=load_catalogue(tmp_path))
     for hostile in HOSTILE:
         assert kg.query("echo", text=hostile) == [{"text": hostile, "length": len(hostile)}]

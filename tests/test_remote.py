@@ -27,7 +27,7 @@ from icskg.catalogue import load_catalogue, load_query
 from icskg.errors import EndpointError, InputError
 from icskg.params import bind, values_block
 from oxigraph_server import free_port
-from test_params import HOSTILE
+from test_params import HOSTILE, write_echo_query
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = [load_query(p) for p in sorted((ROOT / "queries").glob("*.rq"))]
@@ -114,11 +114,7 @@ def test_hostile_strings_match_nothing_remote(remote_kg, hostile):
 
 
 def test_hostile_strings_come_back_verbatim_remote(oxigraph, tmp_path):
-    (tmp_path / "echo.rq").write_text(
-        "#+ summary: echo\n#+ parameters:\n#+   text:\n#+     type: string\n#+     required: true\n"
-        "#+ example:\n#+   text: x\nSELECT ?text (STRLEN(?text) AS ?length) WHERE { }\n",
-        encoding="utf-8",
-    )
+    write_echo_query(tmp_path)
     kg = KnowledgeGraph(backend=EndpointBackend(oxigraph.query_url), catalogue=load_catalogue(tmp_path))
     for hostile in HOSTILE:
         assert kg.query("echo", text=hostile) == [{"text": hostile, "length": len(hostile)}]

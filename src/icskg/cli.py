@@ -288,12 +288,7 @@ def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
     _output(fmt, lambda: kg.sparql_result(text), lambda f: kg.sparql_serialized(text, f))
 
 
-@main.command("export")
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="ttl", show_default=True
-)
-@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL inferred triples (trig: in their own named graph).")
-@click.option(
+_output_option = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -301,6 +296,15 @@ def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
     show_default=True,
     help="File to write, - for stdout.",
 )
+"""The -o/--output option of the commands that write a file or stdout."""
+
+
+@main.command("export")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="ttl", show_default=True
+)
+@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL inferred triples (trig: in their own named graph).")
+@_output_option
 @click.option(
     "--with-description",
     is_flag=True,
@@ -426,14 +430,7 @@ def _description(built, inferred: bool, sources: Path | None = None):
 @main.command("describe")
 @click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True)
 @click.option("--inferred", is_flag=True, help="Count the inferred triples too (as `icskg export --inferred` writes).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="File to write, - for stdout.",
-)
+@_output_option
 @click.option(
     "--sources", type=click.Path(file_okay=False, path_type=Path), help="Folder of source texts (as validate)."
 )

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .reason import reasoner
+
 CACHE_ENV = "ICSKG_CACHE"
 
 
@@ -23,7 +25,8 @@ def enabled() -> bool:
 
 def key(files: list[Path], root: Path) -> str:
     digest = hashlib.sha256()
-    digest.update(f"icskg {version('icskg')} owlrl {version('owlrl')} rdflib {version('rdflib')}\n".encode())
+    libraries = f"icskg {version('icskg')} owlrl {version('owlrl')} rdflib {version('rdflib')}"
+    digest.update(f"{libraries} reasoner {reasoner()}\n".encode())
     for path in files:
         name = path.relative_to(root) if path.is_relative_to(root) else path
         digest.update(f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())

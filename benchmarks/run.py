@@ -33,8 +33,12 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/ is not a package)
+import steps as public_steps  # noqa: E402
 
-STEPS = ("parse", "oxigraph", "infer", "validate")
+STEPS = ("parse", "oxigraph", "infer", "owlrl", "validate", "pyshacl", "cold", "warm", "queries", "publish")
+REFERENCES = {"parse": "oxigraph", "infer": "owlrl", "validate": "pyshacl"}
+"""icskg's step -> the reference step measured in the same run (plain rdflib + owlrl + pySHACL; pyoxigraph)."""
+MIRROR_STEPS = ("cold", "warm", "queries", "publish")
 PACKAGES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph", "icskg")
 
 
@@ -97,6 +101,9 @@ def worker(spec: dict) -> dict:
     step = spec["step"]
     out: dict = {"step": step}
     parts = Parts()
+    finish = None
+    if spec.get("sources"):
+        os.environ["ICSKG_SOURCES"] = spec["sources"]
     if step == "parse":
         import icskg.load
 
@@ -108,32 +115,31 @@ def worker(spec: dict) -> dict:
 
         def run():
             return sum(1 for p in spec["files"] for _ in pyoxigraph.parse(path=p, format=pyoxigraph.RdfFormat.TURTLE))
-    elif step == "infer":
+    elif step in ("infer", "owlrl"):
         import owlrl
 
+        import icskg.rules
         from icskg.reason import infer
 
         loaded = _load(spec)
         parts.wrap(owlrl.DeductiveClosure, "expand", "owlrl expand")
-        run = lambda: infer(loaded.graph)  # noqa: E731
+        parts.wrap(icskg.rules, "closure", "icskg.rules closure")
+        using = "owlrl" if step == "owlrl" else "auto"
+        run = lambda: infer(loaded.graph, using=using)  # noqa: E731
     elif step == "validate":
         import pyshacl
-        from rdflib import Graph
 
         import icskg.validate
-        from icskg.validate import load_shapes, validate
+        from icskg.validate import validate
 
-        loaded = _load(spec)
-        inferred = Graph()
-        if spec.get("inferred") and Path(spec["inferred"]).is_file():
-            inferred.parse(spec["inferred"], format="nt")
-        else:
-            out["asserted_only"] = True
-        shapes = load_shapes([Path(p) for p in spec["shapes"]], Path(spec["root"]))
-        out["shape_triples"] = len(shapes)
+        loaded, inferred, shapes = _validation_inputs(spec, out)
         parts.wrap(pyshacl, "validate", "pyshacl validate")
         parts.wrap(icskg.validate, "results_from_graph", "report conversion")
         run = lambda: validate(loaded, inferred, shapes, None)  # noqa: E731
+    elif step == "pyshacl":
+        run, finish = public_steps.pyshacl_reference(spec, *_validation_inputs(spec, out))
+    elif step in MIRROR_STEPS:
+        run, finish = getattr(public_steps, step)(spec)
     else:
         raise ValueError(f"unknown step {step}")
 
@@ -176,13 +182,32 @@ def worker(spec: dict) -> dict:
         out["triples"] = len(result.graph)
     elif step == "oxigraph":
         out["triples"] = result
-    elif step == "infer":
+    elif step in ("infer", "owlrl"):
         out["inferred"] = len(result)
         if spec.get("save_inferred"):
             result.serialize(spec["save_inferred"], format="nt", encoding="utf-8")
     elif step == "validate":
         out["results"] = result.counts()
+    if finish is not None:
+        finish(result, out)
     return out
+
+
+def _validation_inputs(spec: dict, out: dict):
+    """The loaded graph, the inferred triples the first infer run saved, and the shapes."""
+    from rdflib import Graph
+
+    from icskg.validate import load_shapes
+
+    loaded = _load(spec)
+    inferred = Graph()
+    if spec.get("inferred") and Path(spec["inferred"]).is_file():
+        inferred.parse(spec["inferred"], format="nt")
+    else:
+        out["asserted_only"] = True
+    shapes = load_shapes([Path(p) for p in spec["shapes"]], Path(spec["root"]))
+    out["shape_triples"] = len(shapes)
+    return loaded, inferred, shapes
 
 
 # -- driver -------------------------------------------------------------------------------------------
@@ -236,7 +261,9 @@ def summarise(runs: list[dict]) -> dict:
     return summary
 
 
-def bench_graph(name: str, files: list[Path], shapes: list[Path], work: Path, args) -> dict:
+def bench_graph(
+    name: str, files: list[Path], shapes: list[Path], work: Path, args, data_files: list[Path] | None = None
+) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     inferred = work / "inferred.nt"
     if "infer" in args.steps:
@@ -244,6 +271,12 @@ def bench_graph(name: str, files: list[Path], shapes: list[Path], work: Path, ar
     elif "validate" in args.steps and inferred.is_file():
         print(f"  {name}: validating with the inferred triples of an earlier run ({inferred})", file=sys.stderr)
     base = {"files": [str(f) for f in files], "root": str(ROOT), "shapes": [str(s) for s in shapes]}
+    if any(step in MIRROR_STEPS for step in args.steps):
+        base["mirror"] = str(public_steps.mirror(work / "mirror", data_files))
+        base["query_repeat"] = args.query_repeat
+    sources = ROOT.parent / "shared" / "sources"
+    if data_files is None and sources.is_dir():
+        base["sources"] = str(sources)
     entry: dict = {"graph": name, "files": len(files), "steps": {}}
     for step in args.steps:
         runs = []
@@ -261,6 +294,8 @@ def bench_graph(name: str, files: list[Path], shapes: list[Path], work: Path, ar
             print(f"  {name:>8} {step:<9} run {i + 1}/{args.repeat}: {shown}{flag}", file=sys.stderr, flush=True)
             if result.get("timed_out") or result.get("error"):
                 break  # another run would only hit the cap again
+            if (result.get("seconds") or 0) > args.long_seconds:
+                break  # one run of a step this long is figure enough
         entry["steps"][step] = summarise(runs)
     parse = entry["steps"].get("parse", {})
     entry["triples"] = parse.get("triples") or entry["steps"].get("oxigraph", {}).get("triples")
@@ -400,6 +435,89 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _ratio(ours: dict, reference: dict) -> str:
+    a, b = ours.get("median_s"), reference.get("median_s")
+    if a and b:
+        return f"{a / b:.2f}x"
+    if a and reference.get("timed_out"):
+        return f"< {a / (reference.get('cap') or 1):.2f}x"
+    return "-"
+
+
+def comparison(report: dict) -> str:
+    """icskg against the reference measured in the same run, step by step, with each step's peak memory."""
+    cap = report["config"]["timeout_seconds"]
+    header = ["graph", "triples", "step", "icskg s", "MB", "reference", "reference s", "MB ", "icskg / reference"]
+    rows = []
+    names = {"oxigraph": "pyoxigraph parse", "owlrl": "owlrl", "pyshacl": "pySHACL"}
+    for e in report["results"]:
+        s = e["steps"]
+        for step in ("parse", "infer", "validate", "cold", "warm", "publish"):
+            if step not in s:
+                continue
+            reference = REFERENCES.get(step)
+            ref = s.get(reference, {}) if reference else {}
+            ref_name, ref_s, ref_mb = (names[reference], fmt_seconds(ref, cap), fmt_mb(ref)) if ref else ("", "", "")
+            ratio = _ratio(s[step], ref) if ref else ""
+            if step == "publish":
+                runs = [r.get("reference_seconds") for r in s[step].get("runs", []) if r.get("reference_seconds")]
+                if runs:
+                    median = statistics.median(runs)
+                    ref_name, ref_s = "plain GSP PUT", f"{median:.3f}"
+                    ratio = f"{s[step]['median_s'] / median:.2f}x" if s[step].get("median_s") else "-"
+            label = {"cold": "open + validate, cold", "warm": "open + validate, unchanged"}.get(step, step)
+            rows.append(
+                [e["graph"], str(e.get("triples") or "-"), label, fmt_seconds(s[step], cap), fmt_mb(s[step]),
+                 ref_name, ref_s, ref_mb, ratio]
+            )  # fmt: skip
+    lines = [_markdown(header, rows)] if rows else []
+    query_rows = []
+    for e in report["results"]:
+        runs = [r for r in e["steps"].get("queries", {}).get("runs", []) if r.get("queries")]
+        if not runs:
+            continue
+        figures = runs[0]["queries"]
+        ratios = {n: f["icskg_ms"] / f["pyoxigraph_ms"] for n, f in figures.items() if f["pyoxigraph_ms"]}
+        worst = max(ratios, key=ratios.get)
+        query_rows.append(
+            [
+                e["graph"],
+                str(len(figures)),
+                f"{statistics.median(f['icskg_ms'] for f in figures.values()):.2f}",
+                f"{max(f['icskg_ms'] for f in figures.values()):.1f}",
+                f"{statistics.median(f['pyoxigraph_ms'] for f in figures.values()):.2f}",
+                f"{statistics.median(ratios.values()):.2f}x",
+                f"{ratios[worst]:.2f}x ({worst})",
+                str(sum(1 for r in ratios.values() if r > 2)),
+                fmt_mb(e["steps"]["queries"]),
+            ]
+        )
+    if query_rows:
+        lines.append("\nStored queries, icskg's embedded default against pyoxigraph on the same triples (ms):\n")
+        header = ["graph", "queries", "median", "slowest", "pyoxigraph median", "ratio median", "worst ratio",
+                  "> 2x", "MB"]  # fmt: skip
+        lines.append(_markdown(header, query_rows))
+    return "\n".join(lines)
+
+
+def per_query(report: dict) -> str:
+    """Each stored query on each graph: icskg ms / pyoxigraph ms (rows)."""
+    graphs = [e for e in report["results"] if e["steps"].get("queries", {}).get("runs")]
+    if not graphs:
+        return ""
+    figures = {e["graph"]: e["steps"]["queries"]["runs"][0].get("queries", {}) for e in graphs}
+    names = sorted({n for f in figures.values() for n in f})
+    rows = []
+    for name in names:
+        row = [name]
+        for e in graphs:
+            f = figures[e["graph"]].get(name)
+            row.append("-" if not f else f"{f['icskg_ms']:.2f} / {f['pyoxigraph_ms']:.2f} ({f['rows']})")
+        rows.append(row)
+    header = ["query", *(f"{e['graph']}: icskg / pyoxigraph ms (rows)" for e in graphs)]
+    return "\nEach stored query (median ms; rows answered):\n\n" + _markdown(header, rows)
+
+
 def _markdown(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; columns whose cells are all numbers (or > cap, -) are right-aligned."""
     columns = list(zip(header, *rows, strict=True))
@@ -472,7 +590,10 @@ def render(report: dict) -> str:
         "triples = asserted (ontology + data)"
         + (f"; 1-min load average during steps up to {max(loads):g}" if loads else ""),
         "",
+        comparison(report),
+        "",
         table(report),
+        per_query(report),
     ]
     cpu_rows = []
     for e in report["results"]:
@@ -510,6 +631,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--steps", default=",".join(STEPS), help=f"steps to run, from {','.join(STEPS)}")
     parser.add_argument("--no-repo", action="store_true", help="skip the repository's own graph")
+    parser.add_argument(
+        "--long-seconds", type=float, default=60, help="a step whose first run takes longer is not repeated"
+    )
+    parser.add_argument("--query-repeat", type=int, default=5, help="runs of each stored query (median)")
     parser.add_argument("--out", type=Path, default=generate.DEFAULT_OUT, help="where generated landscapes go")
     args = parser.parse_args(argv)
     args.steps = [s for s in args.steps.split(",") if s]
@@ -554,8 +679,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.out / label
         manifest = generate.ensure(n, folder, args.seed)
         print(f"{label}: {manifest.triples} data triples in {folder}", file=sys.stderr, flush=True)
-        files = ontology + [folder / f for f in manifest.files]
-        entry = bench_graph(label, files, shapes, folder / "work", args)
+        data_files = [folder / f for f in manifest.files]
+        entry = bench_graph(label, ontology + data_files, shapes, folder / "work", args, data_files)
         entry["data_triples"] = manifest.triples
         report["results"].append(entry)
         save()

@@ -60,11 +60,13 @@ class EmbeddedBackend:
         return serialize(self.run(text, bindings), fmt)
 
 
-def embedded_backend(graph: Graph):
+def embedded_backend(built: Build):
     """The fast Oxigraph engine where pyoxigraph is installed (see icskg.engine), else rdflib's."""
     from .engine import OxigraphBackend, wanted
 
-    return OxigraphBackend(graph) if wanted() else EmbeddedBackend(graph)
+    if wanted():
+        return OxigraphBackend(ntriples=built.ntriples(), graph_factory=built.combined)
+    return EmbeddedBackend(built.combined())
 
 
 class EndpointBackend(RemoteBackend):
@@ -96,15 +98,19 @@ class KnowledgeGraph:
         if backend is None:
             if built is None:
                 raise InputError("KnowledgeGraph needs a build (embedded) or a backend")
-            backend = embedded_backend(built.combined())
+            backend = embedded_backend(built)
         self.backend = backend
-        self.graph: Graph | None = None if isinstance(backend, RemoteBackend) else getattr(backend, "graph", None)
         if catalogue is None:
-            catalogue = load_catalogue(built.repo.queries_dir) if built is not None else {}
+            catalogue = load_catalogue(built.repo.queries_dir, built.repo.cache_dir) if built is not None else {}
         self.catalogue: dict[str, StoredQuery] = catalogue
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph({self.backend!r}, {len(self.catalogue)} stored queries)"
+
+    @property
+    def graph(self) -> Graph | None:
+        """The embedded graph (asserted + inferred) as an rdflib Graph; None for a remote endpoint."""
+        return None if isinstance(self.backend, RemoteBackend) else getattr(self.backend, "graph", None)
 
     @property
     def is_remote(self) -> bool:
@@ -181,7 +187,8 @@ def open_graph(
     if endpoint is None:
         return KnowledgeGraph(build(root))
     try:
-        catalogue = load_catalogue(find_repository(root).queries_dir)
+        repo = find_repository(root)
+        catalogue = load_catalogue(repo.queries_dir, repo.cache_dir)
     except RepositoryNotFound:
         if root is not None:
             raise

@@ -18,6 +18,8 @@ and each parameter a `schema:PropertyValueSpecification` linked by `icskg:queryP
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -238,18 +240,26 @@ def _check_parameters(query: StoredQuery) -> None:
         raise InputError(f"required parameter(s) without an example value: {', '.join(missing)}", query.path)
 
 
-def load_query(path: Path) -> StoredQuery:
-    """Read, check and parse one `.rq` file; any problem is an InputError naming the file."""
+def load_query(path: Path, checked: dict[str, str] | None = None) -> StoredQuery:
+    """Read, check and parse one `.rq` file; any problem is an InputError naming the file.
+
+    `checked` maps the SHA-256 of query texts that passed the SPARQL checks before to their form:
+    those are not parsed again (rdflib's parser takes about 50 ms a query)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("not UTF-8; save the file as UTF-8", path) from None
     header = parse_header(text, path)
-    parsed = parse_sparql(text, path)
-    form = QUERY_FORMS.get(parsed.algebra.name)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    form = (checked or {}).get(digest)
     if form is None:
-        raise InputError("a stored query must be a SELECT or an ASK query", path)
-    _refuse_service(text, parsed, header, path)
+        parsed = parse_sparql(text, path)
+        form = QUERY_FORMS.get(parsed.algebra.name)
+        if form is None:
+            raise InputError("a stored query must be a SELECT or an ASK query", path)
+        _refuse_service(text, parsed, header, path)
+        if checked is not None:
+            checked[digest] = form
     query = StoredQuery(
         name=path.stem,
         path=path,
@@ -266,8 +276,21 @@ def load_query(path: Path) -> StoredQuery:
     return query
 
 
-def load_catalogue(queries_dir: Path) -> dict[str, StoredQuery]:
-    return {q.name: q for q in (load_query(p) for p in sorted(queries_dir.glob("*.rq")))}
+def load_catalogue(queries_dir: Path, cache_dir: Path | None = None) -> dict[str, StoredQuery]:
+    """Every stored query; with `cache_dir`, queries whose text passed the SPARQL checks before are
+    not parsed again."""
+    if cache_dir is None:
+        return {q.name: q for q in (load_query(p) for p in sorted(queries_dir.glob("*.rq")))}
+    from . import cache
+
+    versions = cache.key([], queries_dir, cache.versions("icskg", "rdflib"))
+    stored = cache.read(cache_dir, "queries", versions, ".json")
+    checked = json.loads(stored) if stored else {}
+    before = dict(checked)
+    catalogue = {q.name: q for q in (load_query(p, checked) for p in sorted(queries_dir.glob("*.rq")))}
+    if checked != before:
+        cache.write(cache_dir, "queries", versions, ".json", json.dumps(checked, sort_keys=True).encode())
+    return catalogue
 
 
 def query_iri(query: StoredQuery) -> URIRef:

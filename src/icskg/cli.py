@@ -197,7 +197,7 @@ def queries_command(obj, fmt):
     """List the stored queries (queries/*.rq) and their parameters."""
     from .catalogue import catalogue_graph, load_catalogue
 
-    catalogue = load_catalogue(obj.repo().queries_dir)
+    catalogue = load_catalogue(obj.repo().queries_dir, obj.repo().cache_dir)
     stored = [catalogue[name] for name in sorted(catalogue)]
     if fmt == "ttl":
         _emit(catalogue_graph(stored).serialize(format="longturtle"))
@@ -266,7 +266,7 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
 
     values = _parameter_values(params)
     # Refuse a bad name or parameter before anything runs: before building the graph or calling out.
-    bind(stored_query(load_catalogue(obj.repo().queries_dir), name), values)
+    bind(stored_query(load_catalogue(obj.repo().queries_dir, obj.repo().cache_dir), name), values)
     kg = _open_kg(obj, endpoint, graph_iri or None, timeout)
     _output(fmt, lambda: kg.query_result(name, **values), lambda f: kg.query_serialized(name, f, **values))
 
@@ -354,7 +354,7 @@ def publish_command(obj, endpoint, store, update_url, graph_iri, timeout):
     update_url = update_url or update_url_for(endpoint)
     built = pipeline.build(obj.repo().root)
     done = publish(
-        built.combined(), store=store, update=update_url, graph_iri=graph_iri or DEFAULT_GRAPH, timeout=timeout
+        built.ntriples(), store=store, update=update_url, graph_iri=graph_iri or DEFAULT_GRAPH, timeout=timeout
     )
     remote = open_graph(obj.root, endpoint=endpoint, graph=done.graph, timeout=timeout)
     count = remote.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]

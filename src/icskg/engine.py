@@ -34,18 +34,32 @@ def wanted() -> bool:
 
 
 class OxigraphBackend:
-    """Embedded queries answered by pyoxigraph over a copy of the rdflib graph."""
+    """Embedded queries answered by pyoxigraph over a copy of the graph.
 
-    def __init__(self, graph: Graph):
+    Give it the rdflib graph, or the same triples as N-Triples with a way to build the rdflib graph:
+    then `graph` is only built when something asks for it (a warm start reads N-Triples from the cache)."""
+
+    def __init__(self, graph: Graph | None = None, *, ntriples: bytes | None = None, graph_factory=None):
         import pyoxigraph
 
+        if graph is None and (ntriples is None or graph_factory is None):
+            raise ValueError("OxigraphBackend needs a graph, or N-Triples and a graph factory")
         self._ox = pyoxigraph
-        self.graph = graph
+        self._graph = graph
+        self._graph_factory = graph_factory
         self.store = pyoxigraph.Store()
-        self.store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if ntriples is None:
+            ntriples = graph.serialize(format="nt", encoding="utf-8")
+        self.store.bulk_load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = self._graph_factory()
+        return self._graph
 
     def __repr__(self) -> str:
-        return f"OxigraphBackend({len(self.graph)} triples)"
+        return f"OxigraphBackend({len(self.store)} triples)"
 
     def run(self, text: str, bindings: dict[str, URIRef | Literal] | None = None, form: str | None = None) -> Result:
         form = form or query_form(text)

@@ -47,15 +47,20 @@ class LoadedGraph:
         return found[0] if found else None
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8; an unreadable file, or one that is not UTF-8 text, is an input error."""
+def read_bytes(path: Path, shown: Path | None = None) -> bytes:
+    """The file's bytes; an unreadable file is an input error naming it (as `shown`, if given)."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise InputError(
-            f"cannot read the file ({reason}): make it a readable regular file, or remove it", path
+            f"cannot read the file ({reason}): make it a readable regular file, or remove it", shown or path
         ) from None
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8; an unreadable file, or one that is not UTF-8 text, is an input error."""
+    data = read_bytes(path)
     if data.startswith(codecs.BOM_UTF8):
         raise InputError("starts with a byte-order mark (BOM): save the file as UTF-8 without BOM", path, 1)
     try:

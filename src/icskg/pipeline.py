@@ -1,25 +1,65 @@
-"""The pipeline in one place: load -> infer -> validate, each step also usable on its own."""
+"""The pipeline in one place: load -> infer -> validate, each step also usable on its own.
+
+Each step's output is cached under the hash of its inputs (icskg.cache). When nothing changed, a
+build reads the whole graph as N-Triples for the query engine and parses the Turtle (for rdflib's
+API, origins and exports) only when something asks for it; `check` returns the stored report.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import cache
 from .load import LoadedGraph, load_repository
-from .reason import infer
+from .progress import step
+from .reason import infer, reasoner
 from .repo import Repository, find_repository
-from .report import Report
-from .validate import load_shapes, validate
+from .report import Report, Result
+
+GRAPH_SUFFIX = ".nt"
+REPORT_SUFFIX = ".json"
+REPORT_GRAPH_SUFFIX = ".report.nt"
 
 
-@dataclass
 class Build:
-    repo: Repository
-    loaded: LoadedGraph
-    inferred: Graph
+    """The repository's graph: asserted triples (with origins) and inferred ones, loaded when needed."""
+
+    def __init__(self, repo: Repository, loaded: LoadedGraph | None = None, inferred: Graph | None = None):
+        """With `loaded` or `inferred` given, the build is those graphs, not the repository's files: then
+        nothing is read from or written to the cache."""
+        self.repo = repo
+        self.given = loaded is not None or inferred is not None
+        self.key = None if self.given else graph_key(repo)
+        if loaded is not None:
+            self.__dict__["loaded"] = loaded
+        if inferred is not None:
+            self.__dict__["inferred"] = inferred
+
+    @cached_property
+    def loaded(self) -> LoadedGraph:
+        with step(f"parsing {len(self.repo.graph_files())} Turtle files"):
+            return load_repository(self.repo)
+
+    @cached_property
+    def inferred(self) -> Graph:
+        """The OWL 2 RL inferences, from the cache when no input file changed."""
+        data = None if self.given else cache.read(self.repo.cache_dir, "inferred", self.key, GRAPH_SUFFIX)
+        if data is not None:
+            inferred = Graph().parse(data=data, format="nt")
+        else:
+            asserted = self.loaded.graph
+            with step("inferring (OWL 2 RL)"):
+                inferred = infer(asserted)
+            if not self.given:
+                cache.write(self.repo.cache_dir, "inferred", self.key, GRAPH_SUFFIX, _ntriples(inferred))
+        for prefix, namespace in self.loaded.graph.namespaces():
+            inferred.bind(prefix, namespace, override=True, replace=True)
+        return inferred
 
     @property
     def asserted(self) -> Graph:
@@ -33,27 +73,82 @@ class Build:
         graph += self.inferred
         return graph
 
+    def ntriples(self) -> bytes:
+        """Asserted + inferred triples as N-Triples (what the embedded query engine loads)."""
+        if self.given:
+            return _ntriples(self.combined())
+        data = cache.read(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX)
+        if data is None:
+            data = _ntriples(self.combined())
+            cache.write(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX, data)
+        return data
+
+    def is_cached(self) -> bool:
+        """Whether the whole graph is cached (then the files parsed before, and nothing needs parsing now)."""
+        return not self.given and cache.has(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX)
+
+
+def _ntriples(graph: Graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def graph_key(repo: Repository) -> str:
+    return cache.key(repo.graph_files(), repo.root, cache.versions("icskg", "owlrl", "rdflib"), reasoner())
+
 
 def build(root: Path | str | None = None) -> Build:
-    """Load the repository's ontology and data and infer with OWL 2 RL."""
-    repo = find_repository(root)
-    loaded = load_repository(repo)
-    return Build(repo, loaded, infer_cached(repo, loaded))
+    """The repository's ontology and data with OWL 2 RL inferences.
+
+    When a cached build matches the input files, nothing is parsed now; otherwise the Turtle is
+    parsed at once (so a broken file is reported here) and the results are cached."""
+    built = Build(find_repository(root))
+    if not built.is_cached():
+        built.ntriples()
+    return built
 
 
-def infer_cached(repo: Repository, loaded: LoadedGraph) -> Graph:
-    """owlrl's inferences, from the cache when no input file changed."""
-    cache_key = cache.key(repo.graph_files(), repo.root)
-    inferred = cache.load(repo.cache_dir, cache_key)
-    if inferred is None:
-        inferred = infer(loaded.graph)
-        cache.store(repo.cache_dir, cache_key, inferred)
-    for prefix, namespace in loaded.graph.namespaces():
-        inferred.bind(prefix, namespace, override=True, replace=True)
-    return inferred
+def validation_key(built: Build, sources: Path | None) -> str:
+    """Everything a report depends on: the graph, the shapes, the registry extracts, the source texts."""
+    repo = built.repo
+    inputs = repo.shape_files() + _files_under(repo.root / "registries")
+    context = [built.key, cache.versions("pyshacl"), f"sources {sources.resolve() if sources else None}"]
+    if sources is not None and sources.is_dir():
+        inputs += _files_under(sources)
+    return cache.key(inputs, repo.root, *context)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 def check(built: Build, sources: Path | str | None = None) -> Report:
-    """Validate a build against the repository's shapes and its source texts."""
-    shapes = load_shapes(built.repo.shape_files(), built.repo.root)
-    return validate(built.loaded, built.inferred, shapes, built.repo.sources_dir(sources))
+    """Validate a build against the repository's shapes and its source texts (or return the stored report)."""
+    from .validate import load_shapes, validate
+
+    repo = built.repo
+    sources_dir = repo.sources_dir(sources)
+    report_key = None if built.given else validation_key(built, sources_dir)
+    stored = _stored_report(repo.cache_dir, report_key) if report_key else None
+    if stored is not None:
+        return stored
+    shapes = load_shapes(repo.shape_files(), repo.root)
+    loaded, inferred = built.loaded, built.inferred
+    with step("validating (SHACL, source texts, registry links)"):
+        report = validate(loaded, inferred, shapes, sources_dir)
+    if report_key:
+        summary = {"results": [asdict(r) for r in report.results], "notes": report.notes}
+        cache.write(repo.cache_dir, "report", report_key, REPORT_GRAPH_SUFFIX, _ntriples(report.graph))
+        cache.write(repo.cache_dir, "report", report_key, REPORT_SUFFIX, json.dumps(summary).encode())
+    return report
+
+
+def _stored_report(cache_dir: Path, report_key: str) -> Report | None:
+    summary = cache.read(cache_dir, "report", report_key, REPORT_SUFFIX)
+    if summary is None or not cache.has(cache_dir, "report", report_key, REPORT_GRAPH_SUFFIX):
+        return None
+    stored = json.loads(summary)
+
+    def report_graph() -> Graph:
+        return Graph().parse(cache.path(cache_dir, "report", report_key, REPORT_GRAPH_SUFFIX), format="nt")
+
+    return Report([Result(**r) for r in stored["results"]], report_graph, stored["notes"])

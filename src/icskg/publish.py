@@ -16,7 +16,6 @@ upload or the MOVE fails, the staging graph is dropped and the published graph i
 from __future__ import annotations
 
 import http.client
-import os
 import sys
 import urllib.parse
 import uuid
@@ -28,6 +27,7 @@ from rdflib import Graph
 from .api import DEFAULT_GRAPH
 from .errors import EndpointError, InputError
 from .params import to_term
+from .progress import show_progress
 from .remote import DEFAULT_TIMEOUT, _excerpt, check_url
 
 CHUNK = 64 * 1024
@@ -39,13 +39,6 @@ class Published:
     graph: str
     triples: int
     bytes: int
-
-
-def show_progress() -> bool:
-    """Progress bars only for a person at a terminal: not when piped, not on CI (CI=true)."""
-    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-        return False
-    return sys.stderr.isatty()
 
 
 def update_url_for(query_url: str) -> str:
@@ -101,7 +94,7 @@ def _update(update_url: str, text: str, timeout: float) -> None:
 
 
 def publish(
-    graph: Graph,
+    graph: Graph | bytes,
     *,
     store: str,
     update: str,
@@ -109,11 +102,15 @@ def publish(
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool | None = None,
 ) -> Published:
-    """Replace `graph_iri` at the store with `graph`, atomically (see the module docstring)."""
+    """Replace `graph_iri` at the store with `graph` (an rdflib Graph, or N-Triples), atomically (see the
+    module docstring)."""
     check_url(store, "graph store URL")
     check_url(update, "update URL")
     graph_iri = str(to_term("graph", "iri", graph_iri))  # an absolute IRI, safe inside <...>
-    body = graph.serialize(format="nt", encoding="utf-8")
+    if isinstance(graph, bytes):
+        body, triples = graph, graph.count(b"\n")
+    else:
+        body, triples = graph.serialize(format="nt", encoding="utf-8"), len(graph)
     staging = f"urn:uuid:{uuid.uuid4()}"
     separator = "&" if urllib.parse.urlparse(store).query else "?"
     put_url = f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}"
@@ -122,7 +119,7 @@ def publish(
         if show:
             import click
 
-            with click.progressbar(length=len(body), label=f"uploading {len(graph)} triples", file=sys.stderr) as bar:
+            with click.progressbar(length=len(body), label=f"uploading {triples} triples", file=sys.stderr) as bar:
                 _send("PUT", put_url, body, NTRIPLES, timeout, bar.update)
         else:
             _send("PUT", put_url, body, NTRIPLES, timeout)
@@ -133,4 +130,4 @@ def publish(
         except EndpointError:
             pass
         raise
-    return Published(graph_iri, len(graph), len(body))
+    return Published(graph_iri, triples, len(body))

@@ -7,6 +7,7 @@ focus node, so that a curator knows what to fix and where.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -36,11 +37,20 @@ class Result:
         return self.file or "(no file)"
 
 
-@dataclass
 class Report:
-    results: list[Result]
-    graph: Graph
-    notes: list[str]
+    """The results of one validation, and the SHACL report graph they came from (built when asked for:
+    a report read back from the cache holds only a way to load it)."""
+
+    def __init__(self, results: list[Result], graph: Graph | Callable[[], Graph], notes: list[str]):
+        self.results = results
+        self._graph = graph
+        self.notes = notes
+
+    @property
+    def graph(self) -> Graph:
+        if callable(self._graph):
+            self._graph = self._graph()
+        return self._graph
 
     @property
     def conforms(self) -> bool:

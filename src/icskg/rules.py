@@ -126,25 +126,30 @@ class _Closure:
 
     def compute(self) -> set:
         graph = self.graph
-        classes = set(graph.subjects(RDF.type, OWL.Class)) | {OWL.Thing, OWL.Nothing}
-        # cls-thing, cls-nothing, prp-ap
+        literals = {o for o in graph.objects() if isinstance(o, Literal)}
+        literal_types = self.datatypes(literals, graph.subject_objects(RDF.type))
+        schema = self.schema()
+        self._instances(*schema, literal_types)
+        return self.new
+
+    def schema(self) -> tuple:
+        """cls-thing, cls-nothing, prp-ap and the scm-* rules: (class supers, property supers, domains, ranges,
+        inverses), each closed, so that one pass over the instance triples completes the closure."""
+        classes = set(self.graph.subjects(RDF.type, OWL.Class)) | {OWL.Thing, OWL.Nothing}
         self.emit((OWL.Thing, RDF.type, OWL.Class))
         self.emit((OWL.Nothing, RDF.type, OWL.Class))
         for annotation in OWLRL_Annotation_properties:
             self.emit((annotation, RDF.type, OWL.AnnotationProperty))
-        literal_types = self._datatypes()
         class_supers = self._class_schema(classes)
-        property_supers, domains, ranges, inverses = self._property_schema(class_supers)
-        self._instances(class_supers, property_supers, domains, ranges, inverses, literal_types)
-        return self.new
+        return (class_supers, *self._property_schema(class_supers))
 
-    def _datatypes(self) -> dict:
-        """dt-type1, dt-type2, dt-not-type and the datatype subsumptions and disjointness (owlrl's one-time rules)."""
-        graph = self.graph
+    def datatypes(self, literals: Iterable[Literal], typed: Iterable[tuple]) -> dict:
+        """dt-type1, dt-type2, dt-not-type and the datatype subsumptions and disjointness (owlrl's one-time rules),
+        from the graph's literals and its (resource, rdf:type, class) pairs."""
         datatypes = set(OWL_RL_Datatypes)
         literal_types: dict = defaultdict(set)
         used = set()
-        for literal in {o for o in graph.objects() if isinstance(o, Literal) and o.datatype in datatypes}:
+        for literal in {o for o in literals if o.datatype in datatypes}:
             literal_types[literal].add(literal.datatype)
             used.add(literal.datatype)
             try:
@@ -153,7 +158,7 @@ class _Closure:
                 message = f"Lexical value of the literal '{literal}' does not match its datatype ({literal.datatype})"
                 self._error(message)
         explicit: dict = defaultdict(set)
-        for s, o in graph.subject_objects(RDF.type):
+        for s, o in typed:
             if o in datatypes:
                 used.add(o)
                 if s not in literal_types:

@@ -1,20 +1,21 @@
 """A fast engine for the embedded default: the built graph mirrored into an in-memory Oxigraph store.
 
-rdflib's SPARQL engine is 10-1000x slower than Oxigraph on icskg's stored queries (benchmarks/queries.py),
+rdflib's SPARQL engine is 10-1000x slower than Oxigraph on icskg's stored queries (benchmarks/run.py),
 so `icskg.open_graph()` answers queries from pyoxigraph when it is installed, with parameters sent as the
-same VALUES block a remote endpoint gets, and results turned into rdflib Results through the SPARQL 1.1
-JSON results format, so Python values are exactly those of the rdflib and remote paths. The rdflib Graph
-stays available as `kg.graph`. ICSKG_ENGINE=rdflib selects rdflib's own engine instead.
+same VALUES block a remote endpoint gets, and solutions turned into rdflib Results term by term
+(icskg.oxterms), so Python values are exactly those of the rdflib and remote paths (the parity tests
+compare them query by query). The rdflib Graph stays available as `kg.graph`. ICSKG_ENGINE=rdflib
+selects rdflib's own engine instead.
 """
 
 from __future__ import annotations
 
-import io
 import os
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from .oxterms import to_rdflib
 from .params import with_values
 from .remote import query_form
 from .results import serialize
@@ -70,8 +71,17 @@ class OxigraphBackend:
                 data=answer.serialize(format=self._ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt"
             )
             return result
-        body = answer.serialize(format=self._ox.QueryResultsFormat.JSON)
-        return Result.parse(io.BytesIO(body), format="json")
+        result = Result(form)
+        if form == "ASK":
+            result.askAnswer = bool(answer)
+            return result
+        names = [variable.value for variable in answer.variables]
+        result.vars = [Variable(name) for name in names]
+        result.bindings = [
+            {Variable(name): to_rdflib(term) for name, term in zip(names, solution, strict=True) if term is not None}
+            for solution in answer
+        ]
+        return result
 
     def raw(self, text: str, bindings: dict[str, URIRef | Literal] | None, fmt: str) -> bytes:
         return serialize(self.run(text, bindings), fmt)

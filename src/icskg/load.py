@@ -101,10 +101,26 @@ def parse_turtle(path: Path, text: str | None = None) -> Graph:
             path,
         ) from None
     except Exception as error:  # rdflib raises assorted errors for bad IRIs, prefixes, literals
+        located = _located_by_oxigraph(text)
+        if located:
+            raise InputError(f"Turtle syntax error: {located[1]}", path, located[0]) from None
         raise InputError(f"Turtle error: {error}", path) from None
     _refuse_bad_iris(path, text, graph)
     _refuse_what_turtle_does_not_allow(path, text, graph)
     return graph
+
+
+def _located_by_oxigraph(text: str) -> tuple[int, str] | None:
+    """Oxigraph's line and message for a syntax error that rdflib reports without a line (e.g. at the end)."""
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri="urn:x-base:"):
+            pass
+    except SyntaxError as error:
+        if error.lineno:
+            return error.lineno, str(error.msg).split(": ", 1)[-1]
+    return None
 
 
 def _refuse_bad_iris(path: Path, text: str, graph: Graph) -> None:

@@ -73,15 +73,30 @@ class Build:
         graph += self.inferred
         return graph
 
-    def ntriples(self) -> bytes:
-        """Asserted + inferred triples as N-Triples (what the embedded query engine loads)."""
+    @cached_property
+    def _ntriples(self) -> bytes:
         if self.given:
             return _ntriples(self.combined())
         data = cache.read(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX)
         if data is None:
-            data = _ntriples(self.combined())
+            data = self._snapshot()
             cache.write(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX, data)
         return data
+
+    def ntriples(self) -> bytes:
+        """Asserted + inferred triples as N-Triples (what the embedded query engine loads)."""
+        return self._ntriples
+
+    def _snapshot(self) -> bytes:
+        """Built in Oxigraph where that gives the same triples (icskg.query_store), else through rdflib."""
+        if "loaded" not in self.__dict__ and reasoner() == "auto":
+            from . import query_store
+
+            with step("building the query store (Oxigraph: parse, OWL 2 RL)"):
+                store = query_store.build_store(self.repo.graph_files())
+            if store is not None:
+                return query_store.ntriples(store)
+        return _ntriples(self.combined())
 
     def is_cached(self) -> bool:
         """Whether the whole graph is cached (then the files parsed before, and nothing needs parsing now)."""

@@ -22,7 +22,7 @@ REASONERS = ("auto", "owlrl")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource}
 
 
-def _is_trivial(triple) -> bool:
+def is_trivial(triple) -> bool:
     s, p, o = triple
     if isinstance(s, Literal):
         return True
@@ -62,6 +62,6 @@ def infer(asserted: Graph, using: str | None = None) -> Graph:
     for prefix, namespace in asserted.namespaces():
         inferred.bind(prefix, namespace, override=True, replace=True)
     for triple in added:
-        if triple not in asserted and not _is_trivial(triple):
+        if triple not in asserted and not is_trivial(triple):
             inferred.add(triple)
     return inferred

@@ -6,6 +6,8 @@ SPARQL 1.1 JSON results format does, so it is turned back into a plain rdflib Li
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -13,7 +15,9 @@ from rdflib.namespace import XSD
 _STRING = str(XSD.string)
 
 
+@lru_cache(maxsize=1 << 16)
 def to_rdflib(term):
+    """(Memoised: rdflib Literals are costly to build and answers repeat the same terms.)"""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

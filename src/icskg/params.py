@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -126,6 +127,7 @@ _TOKEN = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def where_clause_start(text: str) -> int:
     """Index just after the `{` that opens the WHERE clause of a SELECT or ASK query.
 

@@ -10,6 +10,7 @@ from rdflib import Graph
 from .load import LoadedGraph, load_files
 from .quotes import verify_sources
 from .report import Report, results_from_graph
+from .sparql_cache import parsed_once
 from .vocabulary import verify_vocabulary_use
 
 
@@ -27,14 +28,15 @@ def validate(
     data = Graph()
     data += loaded.graph
     data += inferred
-    _conforms, report_graph, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    with parsed_once():
+        _conforms, report_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+        )
     notes = []
     from .registries.links import verify_registry_links  # issue 5: registry codes and links vs the extracts
 

@@ -36,6 +36,7 @@ def validate(
             advanced=True,
             allow_warnings=True,
             allow_infos=True,
+            inplace=True,  # `data` is this call's own copy, and no inference or sh:rule runs: no clone needed
         )
     notes = []
     from .registries.links import verify_registry_links  # issue 5: registry codes and links vs the extracts

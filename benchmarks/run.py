@@ -108,6 +108,7 @@ def worker(spec: dict) -> dict:
         import icskg.load
 
         parts.wrap(icskg.load, "parse_turtle", "rdflib turtle parse")
+        parts.wrap(icskg.load, "parse_with_oxigraph", "oxigraph turtle parse")
         parts.wrap(icskg.load, "subject_lines", "origin line scan")
         run = lambda: _load(spec)  # noqa: E731
     elif step == "oxigraph":

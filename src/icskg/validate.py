@@ -24,7 +24,7 @@ def validate(
     shapes: Graph,
     sources_dir: Path | None = None,
 ) -> Report:
-    """Run pySHACL (no further inference: owlrl already ran) and the source checks; one Report."""
+    """Run pySHACL (no further inference: OWL 2 RL already ran) and the source checks; one Report."""
     data = Graph()
     data += loaded.graph
     data += inferred

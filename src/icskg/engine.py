@@ -75,10 +75,10 @@ class OxigraphBackend:
         if form == "ASK":
             result.askAnswer = bool(answer)
             return result
-        names = [variable.value for variable in answer.variables]
-        result.vars = [Variable(name) for name in names]
+        variables = [Variable(variable.value) for variable in answer.variables]
+        result.vars = variables
         result.bindings = [
-            {Variable(name): to_rdflib(term) for name, term in zip(names, solution, strict=True) if term is not None}
+            {variable: to_rdflib(term) for variable, term in zip(variables, solution, strict=True) if term is not None}
             for solution in answer
         ]
         return result

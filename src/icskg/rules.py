@@ -178,36 +178,32 @@ class _Closure:
                 self.emit((left, predicate, right))
         return literal_types
 
+    def _hierarchy(self, sub, equivalent, nodes: Iterable = (), extra: Iterable[tuple] = ()) -> dict:
+        """Each node with everything above it by `sub` (an `equivalent` pair counts both ways), emitting
+        the transitive `sub` triples and an `equivalent` one for each pair above each other."""
+        edges: dict = defaultdict(set)
+        for lower, upper in list(self.graph.subject_objects(sub)) + list(extra):
+            edges[lower].add(upper)
+        for one, other in self.graph.subject_objects(equivalent):
+            edges[one].add(other)
+            edges[other].add(one)
+        supers = _reflexive_closure(edges, set(edges) | set(nodes))
+        for lower, above in supers.items():
+            for upper in above:
+                if lower != upper:
+                    self.emit((lower, sub, upper))
+                    if lower in supers.get(upper, ()):
+                        self.emit((lower, equivalent, upper))
+        return supers
+
     def _class_schema(self, classes: set) -> dict:
         """scm-cls, scm-sco, scm-eqc1, scm-eqc2: every class with all its superclasses."""
-        graph = self.graph
-        edges: dict = defaultdict(set)
-        for c1, c2 in graph.subject_objects(RDFS.subClassOf):
-            edges[c1].add(c2)
-        for c1, c2 in graph.subject_objects(OWL.equivalentClass):
-            edges[c1].add(c2)
-            edges[c2].add(c1)
-        for c in classes:
-            edges[c].add(OWL.Thing)
-            edges[OWL.Nothing].add(c)
-        supers = _reflexive_closure(edges, set(edges) | classes)
-        for c1, above in supers.items():
-            for c2 in above:
-                if c1 != c2:
-                    self.emit((c1, RDFS.subClassOf, c2))
-                    if c1 in supers.get(c2, ()):
-                        self.emit((c1, OWL.equivalentClass, c2))
-        return supers
+        declared = [(c, OWL.Thing) for c in classes] + [(OWL.Nothing, c) for c in classes]
+        return self._hierarchy(RDFS.subClassOf, OWL.equivalentClass, classes, declared)
 
     def _property_schema(self, class_supers: dict):
         """scm-spo, scm-eqp1/2, scm-dom1/2, scm-rng1/2."""
         graph = self.graph
-        edges: dict = defaultdict(set)
-        for p1, p2 in graph.subject_objects(RDFS.subPropertyOf):
-            edges[p1].add(p2)
-        for p1, p2 in graph.subject_objects(OWL.equivalentProperty):
-            edges[p1].add(p2)
-            edges[p2].add(p1)
         declared_domains: dict = defaultdict(set)
         declared_ranges: dict = defaultdict(set)
         for p, c in graph.subject_objects(RDFS.domain):
@@ -218,14 +214,8 @@ class _Closure:
         for p1, p2 in graph.subject_objects(OWL.inverseOf):
             inverses[p1].add(p2)
             inverses[p2].add(p1)
-        nodes = set(edges) | set(declared_domains) | set(declared_ranges) | set(inverses)
-        supers = _reflexive_closure(edges, nodes)
-        for p1, above in supers.items():
-            for p2 in above:
-                if p1 != p2:
-                    self.emit((p1, RDFS.subPropertyOf, p2))
-                    if p1 in supers.get(p2, ()):
-                        self.emit((p1, OWL.equivalentProperty, p2))
+        nodes = set(declared_domains) | set(declared_ranges) | set(inverses)
+        supers = self._hierarchy(RDFS.subPropertyOf, OWL.equivalentProperty, nodes)
 
         def widened(declared: dict, predicate) -> dict:
             result = {}

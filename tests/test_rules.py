@@ -74,6 +74,8 @@ EDGE_CASES = {
         ex:x ex:n "three"^^xsd:integer ; ex:d "2019-02-30"^^xsd:date .""",
     "disjoint classes with a common individual (cax-dw message)": """
         ex:A owl:disjointWith ex:B . ex:C rdfs:subClassOf ex:B . ex:x a ex:A , ex:C .""",
+    "a range that makes a literal of one datatype another, disjoint one (cax-dw on a literal)": """
+        ex:flag rdfs:range xsd:decimal . ex:x ex:flag true ; ex:name "n"@en , "m" .""",
     "resources typed with datatypes, and annotation properties": """
         ex:x a xsd:integer ; rdfs:label "x" ; owl:versionInfo "1" . ex:b ex:flag true ; ex:v 1.5 .""",
 }

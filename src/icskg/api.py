@@ -65,7 +65,7 @@ def embedded_backend(built: Build):
     from .engine import OxigraphBackend, wanted
 
     if wanted():
-        return OxigraphBackend(ntriples=built.ntriples(), graph_factory=built.combined)
+        return OxigraphBackend(store=built.query_store(), graph_factory=built.combined)
     return EmbeddedBackend(built.combined())
 
 

@@ -95,8 +95,21 @@ class Build:
             with step("building the query store (Oxigraph: parse, OWL 2 RL)"):
                 store = query_store.build_store(self.repo.graph_files())
             if store is not None:
+                self._built_store = store
                 return query_store.ntriples(store)
         return _ntriples(self.combined())
+
+    def query_store(self):
+        """A pyoxigraph Store of asserted + inferred triples for the embedded engine: the one this build
+        just made (handed over once), else one loaded from the N-Triples."""
+        import pyoxigraph
+
+        data = self.ntriples()
+        store = self.__dict__.pop("_built_store", None)
+        if store is None:
+            store = pyoxigraph.Store()
+            store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return store
 
     def is_cached(self) -> bool:
         """Whether the whole graph is cached (then the files parsed before, and nothing needs parsing now)."""

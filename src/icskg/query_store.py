@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import rules
 from .load import read_bytes
@@ -31,6 +31,7 @@ from .reason import is_trivial
 INFERRED = ox.NamedNode("urn:x-icskg:inferred")
 _EXPLICIT_STRING = re.compile(r"\^\^\s*(?:<http://www\.w3\.org/2001/XMLSchema#string>|[\w.-]*:string\b)")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource}
+_TYPED_LITERALS = set(rules.OWL_RL_Datatypes) - {XSD.string}  # to rdflib, an xsd:string literal here is plain
 _SCHEMA_TYPES = rules._UNSUPPORTED_TYPES | {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property}
 
 
@@ -88,8 +89,10 @@ def materialise(store: ox.Store) -> list[str] | None:
     if not rules.supported(schema_graph):
         return None
     closure = rules._Closure(schema_graph)
-    literals = [row[0] for row in _select(store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")]
     datatypes = " ".join(f"<{d}>" for d in rules.OWL_RL_Datatypes)
+    typed_literals = ", ".join(_n3(d) for d in sorted(_TYPED_LITERALS))
+    query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && datatype(?o) IN ({typed_literals})) }}"
+    literals = [row[0] for row in _select(store, query)]
     typed = _select(store, f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {datatypes} }} ?s a ?o }}")
     literal_types = closure.datatypes(literals, typed)
     class_supers, property_supers, domains, ranges, inverses = closure.schema()
@@ -137,21 +140,32 @@ def _disjointness(store, closure, class_supers: dict, literal_types: dict, objec
             closure._error(f"Disjoint classes {c1} and {c2} have a common individual {x}")
     if not pairs:
         return
-    types = {literal: set(found) for literal, found in literal_types.items()}
-    for p, classes in object_types.items():
-        for (literal,) in _select(store, f"SELECT DISTINCT ?o WHERE {{ ?s {_n3(p)} ?o FILTER(isLiteral(?o)) }}"):
-            types.setdefault(literal, set()).update(classes)
-    for literal, found in types.items():
+
+    def conflicts(found: set) -> list[tuple]:
         closed = set()
         for c in found:
             closed |= class_supers.get(c, {c})
-        for c1, c2 in pairs:
-            if c1 in closed and c2 in closed:
-                closure._error(f"Disjoint classes {c1} and {c2} have a common individual {literal}")
+        return [(c1, c2) for c1, c2 in pairs if c1 in closed and c2 in closed]
+
+    for literal, found in literal_types.items():
+        for c1, c2 in conflicts(found):
+            closure._error(f"Disjoint classes {c1} and {c2} have a common individual {literal}")
+    for p, classes in object_types.items():  # literals typed by a range too: ask per datatype, then per literal
+        query = f"SELECT DISTINCT (DATATYPE(?o) AS ?d) WHERE {{ ?s {_n3(p)} ?o FILTER(isLiteral(?o)) }}"
+        for (datatype,) in _select(store, query):
+            own = set()  # plain and language-tagged literals have no datatype to rdflib, so no type from it
+            if datatype in _TYPED_LITERALS:
+                own = {datatype, *rules.OWL_Datatype_Subsumptions.get(datatype, ())}
+            if not conflicts(own | classes):
+                continue
+            typed = f"FILTER(isLiteral(?o) && datatype(?o) = {_n3(datatype)})"
+            for (literal,) in _select(store, f"SELECT DISTINCT ?o WHERE {{ ?s {_n3(p)} ?o {typed} }}"):
+                for c1, c2 in conflicts(literal_types.get(literal, set()) | classes):
+                    closure._error(f"Disjoint classes {c1} and {c2} have a common individual {literal}")
 
 
 def build_store(files: Iterable[Path]) -> ox.Store | None:
-    """Asserted (default graph) + inferred triples (and owlrl's error messages) in one store; None when
+    """Asserted + inferred triples (and owlrl's error messages) in one store's default graph; None when
     only the rdflib pipeline can build it exactly."""
     store = parse(files)
     if store is None:
@@ -163,11 +177,10 @@ def build_store(files: Iterable[Path]) -> ox.Store | None:
         node = ox.BlankNode()
         store.add(ox.Quad(node, to_oxigraph(RDF.type), to_oxigraph(rules.ERRNS.ErrorMessage), INFERRED))
         store.add(ox.Quad(node, to_oxigraph(rules.ERRNS.error), ox.Literal(message), INFERRED))
+    store.update(f"ADD {INFERRED} TO DEFAULT ; DROP GRAPH {INFERRED}")  # one graph, as queries expect
     return store
 
 
 def ntriples(store: ox.Store) -> bytes:
-    """Every triple of the store (asserted, then inferred) as N-Triples, each once (the inferred graph
-    holds none of the asserted triples)."""
-    asserted = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return asserted + store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=INFERRED)
+    """Every triple of the store's default graph (asserted and inferred) as N-Triples."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())

@@ -90,9 +90,12 @@ def materialise(store: ox.Store) -> list[str] | None:
         return None
     closure = rules._Closure(schema_graph)
     datatypes = " ".join(f"<{d}>" for d in rules.OWL_RL_Datatypes)
-    typed_literals = ", ".join(_n3(d) for d in sorted(_TYPED_LITERALS))
-    query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && datatype(?o) IN ({typed_literals})) }}"
-    literals = [row[0] for row in _select(store, query)]
+    typed_literals = {str(d) for d in _TYPED_LITERALS}
+    literals = [
+        to_rdflib(literal)
+        for (literal,) in store.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
+        if literal.datatype.value in typed_literals
+    ]
     typed = _select(store, f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {datatypes} }} ?s a ?o }}")
     literal_types = closure.datatypes(literals, typed)
     class_supers, property_supers, domains, ranges, inverses = closure.schema()

@@ -84,7 +84,8 @@ def _n3(term) -> str:
 
 
 def materialise(store: ox.Store) -> list[str] | None:
-    """Add the OWL 2 RL closure to `store`'s graph INFERRED; the error messages; None if not covered."""
+    """Add the OWL 2 RL closure to `store` (instance rules straight into its default graph, the rest into
+    the graph INFERRED, merged afterwards); the error messages; None if not covered."""
     schema_graph = _schema_graph(store)
     if not rules.supported(schema_graph):
         return None
@@ -118,16 +119,15 @@ def materialise(store: ox.Store) -> list[str] | None:
                     object_types[p].add(c)
         if templates:
             body = "\n".join(templates)
-            store.update(f"INSERT {{ GRAPH {INFERRED} {{ {body} }} }} WHERE {{ ?s {_n3(p)} ?o }}")
+            store.update(f"INSERT {{ {body} }} WHERE {{ ?s {_n3(p)} ?o }}")
     for c, above in class_supers.items():
         wider = [d for d in above if d != c and d not in _TRIVIAL_TYPES]
         if wider:
             body = " ".join(f"?x a {_n3(d)} ." for d in sorted(wider))
-            store.update(f"INSERT {{ GRAPH {INFERRED} {{ {body} }} }} WHERE {{ ?x a {_n3(c)} }}")
+            store.update(f"INSERT {{ {body} }} WHERE {{ ?x a {_n3(c)} }}")
     for s, p, o in closure.new:
         if not is_trivial((s, p, o)):
             store.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), INFERRED))
-    store.update(f"DELETE {{ GRAPH {INFERRED} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {INFERRED} {{ ?s ?p ?o }} ?s ?p ?o }}")
     _disjointness(store, closure, class_supers, literal_types, object_types)
     return closure.errors
 

@@ -74,6 +74,7 @@ def test_same_graph_on_edge_cases(tmp_path, name):
 DECLINED = {
     **UNSUPPORTED,
     "explicit xsd:string": 'ex:x ex:name "X"^^xsd:string ; ex:count 1 .',
+    "labelled blank node": "ex:x ex:p _:b . _:b ex:q 1 .",
     "Turtle that Oxigraph refuses": "ex:x ex:p ex:y ; .\nex:broken ex:p",
 }
 

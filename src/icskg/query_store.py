@@ -7,8 +7,9 @@ rules and the error messages are icskg.rules' own, so the store holds the same t
 pipeline's asserted + inferred graph loaded into Oxigraph (tests/test_query_store.py compares them).
 
 `build_store` returns None whenever it cannot promise that: a file Oxigraph refuses (the rdflib loader
-then reports it with file and line), constructs icskg.rules does not cover, or an explicit
-`^^xsd:string` (Oxigraph cannot tell it from a plain literal, which owlrl's datatype rules do).
+then reports it with file and line), constructs icskg.rules does not cover, an explicit
+`^^xsd:string` (Oxigraph cannot tell it from a plain literal, which owlrl's datatype rules do), or a
+labelled blank node `_:x` (local to its file in Turtle, but one node across loads into one store).
 Oxigraph stores typed literals in canonical form ("01"^^xsd:integer as "1"), as any Oxigraph query did.
 """
 
@@ -40,8 +41,8 @@ def parse(files: Iterable[Path]) -> ox.Store | None:
     store = ox.Store()
     for path in files:
         text = read_bytes(path)
-        if _EXPLICIT_STRING.search(text.decode("utf-8", errors="replace")):
-            return None
+        if b"_:" in text or _EXPLICIT_STRING.search(text.decode("utf-8", errors="replace")):
+            return None  # labelled blank nodes would be shared between files in one store
         try:
             store.bulk_load(text, format=ox.RdfFormat.TURTLE)
         except (SyntaxError, ValueError, OSError):

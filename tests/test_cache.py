@@ -109,6 +109,16 @@ def test_a_warm_open_parses_no_turtle_until_asked(repo, monkeypatch):
         warm.graph  # noqa: B018 - the rdflib graph is built on first use
 
 
+def test_validating_builds_no_query_store(repo, monkeypatch):
+    """`icskg validate` needs the rdflib graph only: the Oxigraph build would be the same work twice."""
+    from icskg import query_store
+
+    calls = []
+    monkeypatch.setattr(query_store, "build_store", lambda files: calls.append(1))
+    assert not _check(repo).conforms
+    assert calls == []
+
+
 def test_an_edit_is_seen_by_the_next_open(repo):
     before = icskg.open_graph(repo).query("count")[0]["n"]
     extra = QUOTE_WITHOUT_SOURCE.replace("test-q01", "test-q02")

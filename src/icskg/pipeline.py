@@ -111,10 +111,6 @@ class Build:
             store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
         return store
 
-    def is_cached(self) -> bool:
-        """Whether the whole graph is cached (then the files parsed before, and nothing needs parsing now)."""
-        return not self.given and cache.has(self.repo.cache_dir, "graph", self.key, GRAPH_SUFFIX)
-
 
 def _ntriples(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
@@ -127,12 +123,10 @@ def graph_key(repo: Repository) -> str:
 def build(root: Path | str | None = None) -> Build:
     """The repository's ontology and data with OWL 2 RL inferences.
 
-    When a cached build matches the input files, nothing is parsed now; otherwise the Turtle is
-    parsed at once (so a broken file is reported here) and the results are cached."""
-    built = Build(find_repository(root))
-    if not built.is_cached():
-        built.ntriples()
-    return built
+    Nothing is parsed here: each step reads what it needs when asked (from the cache when no input
+    changed), so `icskg validate` never builds the query store and a warm `open_graph` never parses
+    Turtle. A broken file is reported, with file and line, by the first step that reads it."""
+    return Build(find_repository(root))
 
 
 def validation_key(built: Build, sources: Path | None) -> str:

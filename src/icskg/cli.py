@@ -168,6 +168,15 @@ def _write_stdout(data: bytes) -> None:
         stream.flush()
 
 
+def _write_output(data: bytes, output: str, size: str) -> None:
+    """To stdout for `-`, else to the file, saying so (with `size`, e.g. "123 bytes") on stderr."""
+    if output == "-":
+        _write_stdout(data)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output} ({size})", err=True)
+
+
 def _emit(text: bytes | str) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     _write_stdout(data if data.endswith(b"\n") else data + b"\n")
@@ -317,11 +326,7 @@ def export_command(obj, fmt, inferred, output, with_description):
 
     built = pipeline.build(obj.repo().root)
     data = export(built, fmt, inferred, _description(built, inferred) if with_description else None)
-    if output == "-":
-        _write_stdout(data)
-    else:
-        Path(output).write_bytes(data)
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    _write_output(data, output, f"{len(data)} bytes")
 
 
 @main.command("publish")
@@ -444,11 +449,7 @@ def describe_command(obj, fmt, inferred, output, sources):
         data = canonical_turtle(description).encode("utf-8")
     else:
         data = description.serialize(format={"nt": "nt", "jsonld": "json-ld"}[fmt], encoding="utf-8")
-    if output == "-":
-        _write_stdout(data)
-    else:
-        Path(output).write_bytes(data)
-        click.echo(f"wrote {output} ({len(description)} triples)", err=True)
+    _write_output(data, output, f"{len(description)} triples")
 
 
 @main.command("docs")

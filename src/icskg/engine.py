@@ -37,22 +37,20 @@ def wanted() -> bool:
 class OxigraphBackend:
     """Embedded queries answered by pyoxigraph over a copy of the graph.
 
-    Give it the rdflib graph, or the same triples as a pyoxigraph Store (or N-Triples) with a way to build
-    the rdflib graph: then `graph` is only built when something asks for it."""
+    Give it the rdflib graph, or the same triples as a pyoxigraph Store with a way to build the rdflib
+    graph: then `graph` is only built when something asks for it."""
 
-    def __init__(self, graph: Graph | None = None, *, store=None, ntriples: bytes | None = None, graph_factory=None):
+    def __init__(self, graph: Graph | None = None, *, store=None, graph_factory=None):
         import pyoxigraph
 
-        if graph is None and ((store is None and ntriples is None) or graph_factory is None):
-            raise ValueError("OxigraphBackend needs a graph, or a store (or N-Triples) and a graph factory")
+        if graph is None and (store is None or graph_factory is None):
+            raise ValueError("OxigraphBackend needs a graph, or a store and a graph factory")
         self._ox = pyoxigraph
         self._graph = graph
         self._graph_factory = graph_factory
         if store is None:
             store = pyoxigraph.Store()
-            if ntriples is None:
-                ntriples = graph.serialize(format="nt", encoding="utf-8")
-            store.bulk_load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
         self.store = store
 
     @property

@@ -250,16 +250,13 @@ def load_query(path: Path, checked: dict[str, str] | None = None) -> StoredQuery
     except UnicodeDecodeError:
         raise InputError("not UTF-8; save the file as UTF-8", path) from None
     header = parse_header(text, path)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    form = (checked or {}).get(digest)
+    form = (checked or {}).get(_digest(text))
     if form is None:
         parsed = parse_sparql(text, path)
         form = QUERY_FORMS.get(parsed.algebra.name)
         if form is None:
             raise InputError("a stored query must be a SELECT or an ASK query", path)
         _refuse_service(text, parsed, header, path)
-        if checked is not None:
-            checked[digest] = form
     query = StoredQuery(
         name=path.stem,
         path=path,
@@ -276,6 +273,10 @@ def load_query(path: Path, checked: dict[str, str] | None = None) -> StoredQuery
     return query
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def load_catalogue(queries_dir: Path, cache_dir: Path | None = None) -> dict[str, StoredQuery]:
     """Every stored query; with `cache_dir`, queries whose text passed the SPARQL checks before are
     not parsed again."""
@@ -286,10 +287,10 @@ def load_catalogue(queries_dir: Path, cache_dir: Path | None = None) -> dict[str
     versions = cache.key([], queries_dir, cache.versions("icskg", "rdflib"))
     stored = cache.read(cache_dir, "queries", versions, ".json")
     checked = json.loads(stored) if stored else {}
-    before = dict(checked)
     catalogue = {q.name: q for q in (load_query(p, checked) for p in sorted(queries_dir.glob("*.rq")))}
-    if checked != before:
-        cache.write(cache_dir, "queries", versions, ".json", json.dumps(checked, sort_keys=True).encode())
+    current = {_digest(q.text): q.form for q in catalogue.values()}  # only today's queries are kept
+    if current != checked:
+        cache.write(cache_dir, "queries", versions, ".json", json.dumps(current, sort_keys=True).encode())
     return catalogue
 
 

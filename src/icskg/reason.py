@@ -17,7 +17,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 from . import rules
 
 REASONER_ENV = "ICSKG_REASONER"
-REASONERS = ("auto", "owlrl")
 
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource}
 

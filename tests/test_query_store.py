@@ -75,6 +75,8 @@ DECLINED = {
     **UNSUPPORTED,
     "explicit xsd:string": 'ex:x ex:name "X"^^xsd:string ; ex:count 1 .',
     "labelled blank node": "ex:x ex:p _:b . _:b ex:q 1 .",
+    "RDF-star": "<< ex:x ex:p 1 >> ex:q 2 .",
+    "a file: IRI": "<file:///tmp/x> ex:p 1 .",
     "Turtle that Oxigraph refuses": "ex:x ex:p ex:y ; .\nex:broken ex:p",
 }
 

@@ -238,7 +238,7 @@ def parse_with_oxigraph(text: str) -> tuple[list[tuple], dict[str, str]] | None:
 
     from .oxterms import to_rdflib
 
-    if "file:" in text:
+    if "<file:" in text:  # a file: IRI written out (a prefix bound to one included): parse_turtle refuses it
         return None
     fresh: dict[str, BNode] = {}  # blank node labels are local to a document: fresh nodes per file
 

@@ -8,8 +8,8 @@ pipeline's asserted + inferred graph loaded into Oxigraph (tests/test_query_stor
 
 `build_store` returns None whenever it cannot promise that: a file Oxigraph refuses (the rdflib loader
 then reports it with file and line), constructs icskg.rules does not cover, an explicit
-`^^xsd:string` (Oxigraph cannot tell it from a plain literal, which owlrl's datatype rules do), or a
-labelled blank node `_:x` (local to its file in Turtle, but one node across loads into one store).
+`^^xsd:string` (Oxigraph cannot tell it from a plain literal, which owlrl's datatype rules do), or
+text icskg's loader treats differently (`_LEFT_TO_RDFLIB`).
 Oxigraph stores typed literals in canonical form ("01"^^xsd:integer as "1"), as any Oxigraph query did.
 """
 
@@ -31,6 +31,11 @@ from .reason import is_trivial
 
 INFERRED = ox.NamedNode("urn:x-icskg:inferred")
 _EXPLICIT_STRING = re.compile(r"\^\^\s*(?:<http://www\.w3\.org/2001/XMLSchema#string>|[\w.-]*:string\b)")
+_LEFT_TO_RDFLIB = (
+    b"_:",  # a labelled blank node: local to its file in Turtle, but one node across loads into one store
+    b"<<",  # RDF-star, which Oxigraph reads and icskg's loader refuses (not Turtle 1.1)
+    b"<file:",  # a file: IRI (or a prefix bound to one), which icskg's loader refuses
+)
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource}
 _TYPED_LITERALS = set(rules.OWL_RL_Datatypes) - {XSD.string}  # to rdflib, an xsd:string literal here is plain
 _SCHEMA_TYPES = rules._UNSUPPORTED_TYPES | {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property}
@@ -41,8 +46,8 @@ def parse(files: Iterable[Path]) -> ox.Store | None:
     store = ox.Store()
     for path in files:
         text = read_bytes(path)
-        if b"_:" in text or _EXPLICIT_STRING.search(text.decode("utf-8", errors="replace")):
-            return None  # labelled blank nodes would be shared between files in one store
+        if any(mark in text for mark in _LEFT_TO_RDFLIB) or _EXPLICIT_STRING.search(text.decode("utf-8", "replace")):
+            return None
         try:
             store.bulk_load(text, format=ox.RdfFormat.TURTLE)
         except (SyntaxError, ValueError, OSError):

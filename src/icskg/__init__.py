@@ -1,10 +1,36 @@
-"""icskg: an open, validated knowledge graph of England's integrated-care landscape."""
+"""icskg: an open, validated knowledge graph of England's integrated-care landscape.
 
-from .api import KnowledgeGraph, open_graph
-from .errors import EndpointError, IcskgError, InputError
-from .pipeline import build, check
+    import icskg
+    kg = icskg.open_graph()          # build (or read from the cache) and query in-process
+    report = icskg.validate()        # the SHACL report of the repository's graph
+
+Names are imported on first use, so `import icskg` (and the CLI) stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "KnowledgeGraph": "icskg.api",
+    "open_graph": "icskg.api",
+    "validate": "icskg.validate",
+    "Report": "icskg.validate",
+    "build": "icskg.build",
+    "BuiltGraph": "icskg.build",
+    "Settings": "icskg.settings",
+    "IcskgError": "icskg.errors",
+    "InputError": "icskg.errors",
+    "EndpointError": "icskg.errors",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'icskg' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython) -> None:
@@ -14,4 +40,4 @@ def load_ipython_extension(ipython) -> None:
     load(ipython)
 
 
-__all__ = ["EndpointError", "IcskgError", "InputError", "KnowledgeGraph", "build", "check", "open_graph"]
+__all__ = sorted(_EXPORTS)

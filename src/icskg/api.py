@@ -1,87 +1,47 @@
 """The Python API: open the graph once, then run stored queries by name with keyword parameters.
 
     >>> import icskg
-    >>> kg = icskg.open_graph()                                    # embedded: load + OWL 2 RL inference
+    >>> kg = icskg.open_graph()                                    # embedded: the build's Oxigraph store
     >>> kg = icskg.open_graph(endpoint="http://localhost:7878/query")  # or any SPARQL 1.1 endpoint
     >>> [q.name for q in kg.queries()]
     >>> kg.query("search_labels", text="dorset")                   # rows: list of dicts of Python values
     >>> kg.query_df("classes")                                     # a pandas DataFrame (pip install icskg[pandas])
     >>> kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")     # ad-hoc SPARQL
 
-Parameters are checked and turned into RDF terms (`icskg.params`) before anything runs; the embedded
-backend binds them with rdflib's initBindings, a remote one as a VALUES block. The same call gives
-the same answer on both (the tests run every stored query on both and compare).
+Parameters are checked and turned into RDF terms (`icskg.query.params`) before anything runs, then
+bound the one way every backend shares: a VALUES block at the top of the WHERE clause.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
-
-from .catalogue import StoredQuery, load_catalogue, parse_sparql
+from .build.graph import BuiltGraph
+from .build.pipeline import build
+from .build.repository import find_repository
 from .errors import InputError, RepositoryNotFound
-from .namespaces import BASE
-from .params import bind, with_values
-from .pipeline import Build, build
-from .remote import DEFAULT_TIMEOUT, RemoteBackend, query_form
-from .repo import find_repository
-from .results import ROWS, dataframe, rows, serialize, shaped
+from .namespaces import DEFAULT_GRAPH
+from .query.catalogue import Catalogue, StoredQuery, load_catalogue, sparql_problem
+from .query.embedded import EmbeddedBackend
+from .query.params import bind, with_values
+from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
+from .query.results import ROWS, dataframe, serialize, shaped
+from .query.scope import query_form
+from .settings import Settings
 
-DEFAULT_GRAPH = BASE + "graph"
-"""The named graph `icskg publish` loads and a remote backend queries (as its default graph)."""
-
-Bindings = dict[str, URIRef | Literal]
-__all__ = [
-    "DEFAULT_GRAPH",
-    "EmbeddedBackend",
-    "EndpointBackend",
-    "KnowledgeGraph",
-    "open_graph",
-    "rows",
-    "stored_query",
-]
-
-
-class EmbeddedBackend:
-    """The graph in this process (rdflib); parameters bound with initBindings."""
-
-    def __init__(self, graph: Graph):
-        self.graph = graph
-
-    def __repr__(self) -> str:
-        return f"EmbeddedBackend({len(self.graph)} triples)"
-
-    def run(self, text: str, bindings: Bindings | None = None, form: str | None = None) -> Result:
-        return self.graph.query(parse_sparql(text), initBindings=bindings or {})
-
-    def raw(self, text: str, bindings: Bindings | None, fmt: str) -> bytes:
-        return serialize(self.run(text, bindings), fmt)
-
-
-def embedded_backend(built: Build):
-    """The fast Oxigraph engine where pyoxigraph is installed (see icskg.engine), else rdflib's."""
-    from .engine import OxigraphBackend, wanted
-
-    if wanted():
-        return OxigraphBackend(store=built.query_store(), graph_factory=built.combined)
-    return EmbeddedBackend(built.combined())
+__all__ = ["DEFAULT_GRAPH", "EndpointBackend", "KnowledgeGraph", "open_graph"]
 
 
 class EndpointBackend(RemoteBackend):
     """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
 
-    def sent_text(self, text: str, bindings: Bindings | None = None) -> str:
-        return with_values(text, bindings or {})
+    def run(self, text: str, bindings: dict | None = None, form: str | None = None):
+        return self.result(with_values(text, bindings or {}), form or query_form(text))
 
-    def run(self, text: str, bindings: Bindings | None = None, form: str | None = None) -> Result:
-        return self.result(self.sent_text(text, bindings), form or query_form(text))
-
-    def raw(self, text: str, bindings: Bindings | None, fmt: str) -> bytes:
-        if (query_form(text) in ("CONSTRUCT", "DESCRIBE")) or fmt not in ("json", "csv"):
+    def raw(self, text: str, bindings: dict | None, fmt: str) -> bytes:
+        if query_form(text) in ("CONSTRUCT", "DESCRIBE") or fmt not in ("json", "csv"):
             return serialize(self.run(text, bindings), fmt)
-        return super().raw(self.sent_text(text, bindings), fmt)
+        return super().raw(with_values(text, bindings or {}), fmt)
 
 
 class KnowledgeGraph:
@@ -89,28 +49,29 @@ class KnowledgeGraph:
 
     def __init__(
         self,
-        built: Build | None = None,
+        graph: BuiltGraph | None = None,
         *,
         backend: EmbeddedBackend | EndpointBackend | None = None,
-        catalogue: dict[str, StoredQuery] | None = None,
+        catalogue: Catalogue | None = None,
     ):
-        self.build = built
+        self.built = graph
         if backend is None:
-            if built is None:
-                raise InputError("KnowledgeGraph needs a build (embedded) or a backend")
-            backend = embedded_backend(built)
+            if graph is None:
+                raise InputError("KnowledgeGraph needs a built graph (embedded) or a backend")
+            backend = EmbeddedBackend(graph)
         self.backend = backend
         if catalogue is None:
-            catalogue = load_catalogue(built.repo.queries_dir, built.repo.cache_dir) if built is not None else {}
-        self.catalogue: dict[str, StoredQuery] = catalogue
+            repo = graph.repo if graph is not None else None
+            catalogue = load_catalogue(repo.queries_dir) if repo is not None else Catalogue()
+        self.catalogue = catalogue
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph({self.backend!r}, {len(self.catalogue)} stored queries)"
 
     @property
-    def graph(self) -> Graph | None:
-        """The embedded graph (asserted + inferred) as an rdflib Graph; None for a remote endpoint."""
-        return None if isinstance(self.backend, RemoteBackend) else getattr(self.backend, "graph", None)
+    def graph(self):
+        """The embedded graph (asserted + inferred) as an rdflib Graph, built on first use; None if remote."""
+        return None if self.built is None else self.built.graph
 
     @property
     def is_remote(self) -> bool:
@@ -118,39 +79,38 @@ class KnowledgeGraph:
 
     # --- the catalogue ---------------------------------------------------------------------------
     def queries(self) -> list[StoredQuery]:
-        return [self.catalogue[name] for name in sorted(self.catalogue)]
+        return list(self.catalogue)
 
     def stored(self, name: str) -> StoredQuery:
-        return stored_query(self.catalogue, name)
+        return self.catalogue.get(name)
 
-    def bindings(self, name: str, **params) -> tuple[StoredQuery, Bindings]:
+    def bindings(self, name: str, params: dict) -> tuple[StoredQuery, dict]:
         """The stored query and its parameters as RDF terms; InputError before anything runs."""
         query = self.stored(name)
         return query, bind(query, params)
 
     # --- stored queries ----------------------------------------------------------------------------
-    def query_result(self, name: str, **params) -> Result:
-        query, bindings = self.bindings(name, **params)
+    def query_result(self, name: str, /, **params):
+        query, bindings = self.bindings(name, params)
         return self.backend.run(query.text, bindings, query.form)
 
-    def query(self, name: str, *, as_: str = ROWS, **params):
+    def query(self, name: str, /, *, as_: str = ROWS, **params):
         """Rows as dicts of Python values (str, int, date, ...; unbound: None), or `as_="dataframe"`.
         An ASK query gives a bool."""
-        query, bindings = self.bindings(name, **params)
-        return shaped(self.backend.run(query.text, bindings, query.form), as_)
+        return shaped(self.query_result(name, **params), as_)
 
-    def query_df(self, name: str, **params):
+    def query_df(self, name: str, /, **params):
         """The rows as a pandas DataFrame (one column per projected variable)."""
         return dataframe(self.query_result(name, **params))
 
-    def query_serialized(self, name: str, fmt: str, **params) -> bytes:
+    def query_serialized(self, name: str, fmt: str, /, **params) -> bytes:
         """SPARQL 1.1 Query Results `json` or `csv` (rdflib's serializers, or the endpoint's own)."""
-        query, bindings = self.bindings(name, **params)
+        query, bindings = self.bindings(name, params)
         return self.backend.raw(query.text, bindings, fmt)
 
     # --- ad-hoc SPARQL ----------------------------------------------------------------------------
-    def sparql_result(self, text: str) -> Result:
-        parse_sparql(text)
+    def sparql_result(self, text: str):
+        check_sparql(text)
         return self.backend.run(text)
 
     def sparql(self, text: str, *, as_: str = ROWS):
@@ -158,15 +118,17 @@ class KnowledgeGraph:
         return shaped(self.sparql_result(text), as_)
 
     def sparql_serialized(self, text: str, fmt: str) -> bytes:
-        parse_sparql(text)
+        check_sparql(text)
         return self.backend.raw(text, None, fmt)
 
 
-def stored_query(catalogue: dict[str, StoredQuery], name: str) -> StoredQuery:
-    try:
-        return catalogue[name]
-    except KeyError:
-        raise InputError(f"no stored query named '{name}' (see `icskg queries`)") from None
+def check_sparql(text: str, where: str | None = None) -> None:
+    """An InputError for SPARQL that does not parse (with its line), or that is not a query."""
+    if query_form(text) == "UPDATE":
+        raise InputError("this is a SPARQL Update; icskg only reads the graph (use a query: SELECT, ASK, ...)", where)
+    problem = sparql_problem(text)
+    if problem is not None:
+        raise InputError(f"SPARQL syntax error: {problem[0]}", where, problem[1])
 
 
 def open_graph(
@@ -175,22 +137,23 @@ def open_graph(
     endpoint: str | None = None,
     graph: str | None = DEFAULT_GRAPH,
     timeout: float = DEFAULT_TIMEOUT,
+    settings: Settings | None = None,
 ) -> KnowledgeGraph:
     """Open the knowledge graph once.
 
-    Without `endpoint`: build it in this process (load the repository's Turtle, OWL 2 RL inference).
-    With `endpoint` (a SPARQL 1.1 query URL): query that endpoint, with `graph` as the default graph
-    (the named graph `icskg publish` loads; None for the endpoint's own default graph) and `timeout`
-    seconds per request. The stored queries come from the repository at or above `root` (none when
-    there is no repository there, e.g. an installed package queried from elsewhere).
+    Without `endpoint`: build it in this process (or read the build from the cache). With `endpoint` (a
+    SPARQL 1.1 query URL): query that endpoint, with `graph` as the default graph (the named graph
+    `icskg publish` loads; None for the endpoint's own default graph) and `timeout` seconds per request.
+    The stored queries come from the repository at or above `root` (none when there is no repository
+    there, e.g. an installed package queried from elsewhere).
     """
+    settings = settings or Settings.load(root=root)
     if endpoint is None:
-        return KnowledgeGraph(build(root))
+        return KnowledgeGraph(build(settings))
     try:
-        repo = find_repository(root)
-        catalogue = load_catalogue(repo.queries_dir, repo.cache_dir)
+        catalogue = load_catalogue(find_repository(settings.root).queries_dir)
     except RepositoryNotFound:
         if root is not None:
             raise
-        catalogue = {}
+        catalogue = Catalogue()
     return KnowledgeGraph(backend=EndpointBackend(endpoint, graph=graph, timeout=timeout), catalogue=catalogue)

@@ -1,87 +1,96 @@
 """The namespaces icskg uses, and the prefixes every canonical Turtle file binds.
 
-Keeping one table here means `icskg fmt` writes the same prefixes everywhere and queries,
-data and shapes agree on them (cf. rdflib's namespace modules).
+One table here means `icskg fmt` writes the same prefixes everywhere and queries, data, shapes and
+reports agree on them (cf. rdflib's namespace modules). The table is plain strings, so reading it
+costs nothing; rdflib `Namespace` objects (ICSKG, SHAPE, ...) are made on first use.
 """
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
+from __future__ import annotations
+
+import re
 
 BASE = "https://w3id.org/icskg/"
-ICSKG = Namespace(BASE + "ontology#")
-SCHEMA = Namespace("https://schema.org/")
-ID = Namespace(BASE + "id/")
-VOCAB = Namespace(BASE + "vocab/")
-SHAPE = Namespace(BASE + "shapes#")
+ONTOLOGY = BASE + "ontology#"
+_ID = BASE + "id/"
+_VOCAB = BASE + "vocab/"
+SHAPES = BASE + "shapes#"
+FUNCTIONS = BASE + "function#"
+DEFAULT_GRAPH = BASE + "graph"
+"""The named graph `icskg publish` loads and a remote backend queries (as its default graph)."""
 
 PREFIXES: dict[str, str] = {
-    "icskg": str(ICSKG),
-    "shape": str(SHAPE),
-    "partnershipkind": f"{VOCAB}partnership-kind/",
-    "orgkind": f"{VOCAB}organisation-kind/",
-    "role": f"{VOCAB}role/",
-    "claimtype": f"{VOCAB}claim-type/",
-    "partnership": f"{ID}partnership/",
-    "organisation": f"{ID}organisation/",
-    "person": f"{ID}person/",
-    "appointment": f"{ID}appointment/",
-    "membership": f"{ID}membership/",
-    "status": f"{ID}status/",
-    "event": f"{ID}event/",
-    "wave": f"{ID}wave/",
-    "programme": f"{ID}programme/",
-    "source": f"{ID}source/",
-    "document": f"{ID}document/",
-    "statement": f"{ID}statement/",
-    "extract": f"{ID}extract/",
-    "record": f"{ID}record/",
-    "link": f"{ID}link/",
-    "periodical": f"{ID}periodical/",
-    "place": f"{ID}place/",
-    "dcterms": str(DCTERMS),
-    "foaf": str(FOAF),
-    "org": str(ORG),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SCHEMA),
-    "sh": str(SH),
-    "skos": str(SKOS),
-    "time": str(TIME),
-    "xsd": str(XSD),
+    "icskg": ONTOLOGY,
+    "shape": SHAPES,
+    "icskgfn": FUNCTIONS,
+    "partnershipkind": f"{_VOCAB}partnership-kind/",
+    "orgkind": f"{_VOCAB}organisation-kind/",
+    "role": f"{_VOCAB}role/",
+    "claimtype": f"{_VOCAB}claim-type/",
+    "partnership": f"{_ID}partnership/",
+    "organisation": f"{_ID}organisation/",
+    "person": f"{_ID}person/",
+    "appointment": f"{_ID}appointment/",
+    "membership": f"{_ID}membership/",
+    "status": f"{_ID}status/",
+    "event": f"{_ID}event/",
+    "wave": f"{_ID}wave/",
+    "programme": f"{_ID}programme/",
+    "source": f"{_ID}source/",
+    "document": f"{_ID}document/",
+    "statement": f"{_ID}statement/",
+    "extract": f"{_ID}extract/",
+    "record": f"{_ID}record/",
+    "link": f"{_ID}link/",
+    "periodical": f"{_ID}periodical/",
+    "place": f"{_ID}place/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "void": "http://rdfs.org/ns/void#",
     "gss": "http://statistics.data.gov.uk/id/statistical-geography/",
     "ods": "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/",
     "wd": "http://www.wikidata.org/entity/",
 }
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_LOCAL = re.compile(r"^[A-Za-z0-9_][\w.\-%]*(?<!\.)$|^$")
+_NAMESPACES = {
+    "ICSKG": ONTOLOGY,
+    "SHAPE": SHAPES,
+    "ID": _ID,
+    "VOCAB": _VOCAB,
+    "SCHEMA": PREFIXES["schema"],
+    "PROV": PREFIXES["prov"],
+}
+
+
+def __getattr__(name: str):
+    """rdflib Namespace objects (ICSKG, SHAPE, ID, VOCAB, SCHEMA, PROV), made on first use."""
+    if name in _NAMESPACES:
+        from rdflib import Namespace
+
+        return Namespace(_NAMESPACES[name])
+    raise AttributeError(f"module 'icskg.namespaces' has no attribute {name!r}")
+
+
+def shorten(iri: str) -> str:
+    """`icskg:Partnership` for a full IRI that one of icskg's prefixes fits, else `<iri>`."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
 
 
 def bind_prefixes(graph) -> None:
-    """Bind icskg's prefixes on a graph, replacing any the parser picked up."""
+    """Bind icskg's prefixes on an rdflib graph, replacing any the parser picked up."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
-
-
-__all__ = [
-    "BASE",
-    "DCTERMS",
-    "FOAF",
-    "ICSKG",
-    "ID",
-    "ORG",
-    "OWL",
-    "PREFIXES",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "SCHEMA",
-    "SH",
-    "SHAPE",
-    "SKOS",
-    "TIME",
-    "VOCAB",
-    "XSD",
-    "bind_prefixes",
-]

@@ -1,50 +1,23 @@
 """Telling a person at a terminal what a long step (parsing, inference, validation, import, upload) is doing.
 
 Progress goes to stderr, so stdout (reports, query results, exports) stays the same whether it is
-shown or not. Whether it is shown:
+shown or not. Whether it is shown is a setting (`Settings.progress`: on a terminal, never on CI,
+ICSKG_PROGRESS forces it either way).
 
-- ICSKG_PROGRESS=1 (or true/yes/on) shows it, ICSKG_PROGRESS=0 (or false/no/off) hides it, whatever
-  else holds: on CI, in a pipe, in a test;
-- otherwise, not on CI (CI=true, 1 or yes, as GitHub Actions, GitLab CI and most others set it);
-- otherwise, only when stderr is a terminal (not when it is piped or redirected to a file).
-
-`step(label)` brackets one step: `label …` when it starts, then `label: done in 1.2 s`, or
+`step(label, show)` brackets one step: `label …` when it starts, then `label: done in 1.2 s`, or
 `label: failed after 1.2 s` when the body raises (`interrupted` on Ctrl-C); the exception goes on unchanged.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import click
 
-PROGRESS_ENV = "ICSKG_PROGRESS"
-ON = ("1", "true", "yes", "on")
-OFF = ("0", "false", "no", "off")
-
-
-def _setting(name: str) -> str:
-    return os.environ.get(name, "").strip().lower()
-
-
-def _stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
-def show_progress() -> bool:
-    """Progress only for a person at a terminal: not when piped, not on CI, unless ICSKG_PROGRESS says otherwise."""
-    forced = _setting(PROGRESS_ENV)
-    if forced in ON:
-        return True
-    if forced in OFF:
-        return False
-    if _setting("CI") in ("true", "1", "yes"):
-        return False
-    return _stderr_is_terminal()
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _seconds(elapsed: float) -> str:
@@ -55,19 +28,19 @@ def _seconds(elapsed: float) -> str:
 
 
 @contextmanager
-def step(label: str) -> Iterator[None]:
-    """Report the start and end of one long step on stderr, when progress is shown (see the module docstring)."""
-    if not show_progress():
+def step(label: str, show: bool) -> Iterator[None]:
+    """Report the start and end of one long step on stderr when `show`."""
+    if not show:
         yield
         return
-    click.echo(f"{label} …", err=True)
+    _say(f"{label} …")
     started = time.perf_counter()
     try:
         yield
     except KeyboardInterrupt:
-        click.echo(f"{label}: interrupted after {_seconds(time.perf_counter() - started)}", err=True)
+        _say(f"{label}: interrupted after {_seconds(time.perf_counter() - started)}")
         raise
     except BaseException:
-        click.echo(f"{label}: failed after {_seconds(time.perf_counter() - started)}", err=True)
+        _say(f"{label}: failed after {_seconds(time.perf_counter() - started)}")
         raise
-    click.echo(f"{label}: done in {_seconds(time.perf_counter() - started)}", err=True)
+    _say(f"{label}: done in {_seconds(time.perf_counter() - started)}")

@@ -253,16 +253,16 @@ class ImportResult:
         return sum(self.files.values())
 
 
-def import_registries(root: Path, out_dir: Path | None = None) -> ImportResult:
+def import_registries(root: Path, out_dir: Path | None = None, progress: bool = False) -> ImportResult:
     """Read `root/registries`, write `root/data/registries/*.ttl` (and the links). Same input, same bytes."""
     from .links import links_graph, write_unlinked_report
 
     started = time.perf_counter()
-    with step(f"reading the registry extracts in {_shown(root / 'registries', root)}"):
+    with step(f"reading the registry extracts in {_shown(root / 'registries', root)}", progress):
         landscape = load_landscape(root / "registries")
     out_dir = out_dir or root / "data" / "registries"
     out_dir.mkdir(parents=True, exist_ok=True)
-    with step("building the registry graphs"):
+    with step("building the registry graphs", progress):
         graphs = area_graphs(landscape)
         links, link_header, unlinked = links_graph(root, landscape)
     outputs = {f"{area}.ttl": (graph, header(area)) for area, graph in graphs.items()}
@@ -272,7 +272,7 @@ def import_registries(root: Path, out_dir: Path | None = None) -> ImportResult:
     written = {}
     for name, (graph, head) in sorted(outputs.items()):
         path = out_dir / name
-        with step(f"writing {_shown(path, root)} ({len(graph)} triples)"):
+        with step(f"writing {_shown(path, root)} ({len(graph)} triples)", progress):
             text = canonical_turtle(graph, head)
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")

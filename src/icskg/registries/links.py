@@ -22,45 +22,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from ..errors import InputError
-from ..namespaces import ICSKG, ID, PREFIXES, SHAPE, bind_prefixes
-from .landscape import (
-    CCG_VINTAGES,
-    GSS_RE,
-    ODS_RE,
-    QID_RE,
-    REGION_VINTAGES,
-    STP_VINTAGES,
-    TRUST_VINTAGES,
-    VINTAGE_WINDOWS,
-    Landscape,
-    load_landscape,
-    normalise_name,
-)
+from ..namespaces import ICSKG, ID, PREFIXES, bind_prefixes
+from .index import CODE_PATTERNS
+from .landscape import Landscape, load_landscape, normalise_name
 
 LINK = ID["link/"]
 CODE_PROPERTIES = {"gss": ICSKG.gssCode, "ods": ICSKG.odsCode, "wikidata": ICSKG.wikidataId}
 CODE_TYPES = {"gss": ICSKG.GSSCode, "ods": ICSKG.ODSCode, "wikidata": ICSKG.WikidataQID}
-CODE_PATTERNS = {"gss": GSS_RE, "ods": ODS_RE, "wikidata": QID_RE}
 REGISTRY_IRIS = {
     "gss": "http://statistics.data.gov.uk/id/statistical-geography/",
     "ods": "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/",
     "wikidata": "http://www.wikidata.org/entity/",
 }
-GSS_KIND_NAMES = {"E54": "STP/ICB", "E38": "CCG or sub-ICB location", "E40": "NHS England region"}
-FAMILIES = {"E54": STP_VINTAGES, "E38": CCG_VINTAGES, "E40": REGION_VINTAGES}
-
-SHAPE_UNKNOWN = SHAPE.RegistryCodeInExtract
-SHAPE_KIND = SHAPE.RegistryCodeOfRightKind
-SHAPE_DATES = SHAPE.RegistryLinkWithinVintageDates
-SHAPE_LINK = SHAPE.RegistryLinkResolves
+REGISTRY_SHAPES = ("RegistryCodeInExtract", "RegistryCodeOfRightKind", "RegistryLinkWithinVintageDates",
+                   "RegistryLinkResolves")
+"""The shapes (shapes/registry-links.ttl) whose results `icskg links check` reports."""
 
 
 def expand(value: str, where: Path) -> URIRef:
@@ -156,6 +140,30 @@ def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict
     return g, head, spec["unlinked"]
 
 
+def described_entities(root: Path) -> dict[str, str | None]:
+    """Partnerships and organisations described in data/*.ttl (the curated files), with their labels;
+    a file that does not parse is skipped here (`icskg validate` reports it)."""
+    from ..build.files import read_file
+    from ..build.parse import parse_terms
+    from ..errors import InputError as ParseError
+
+    kinds = {str(ICSKG.Partnership), "http://www.w3.org/ns/org#Organization"}
+    typed, labels = set(), {}
+    for path in sorted((root / "data").glob("*.ttl")):
+        try:
+            quads = parse_terms(read_file(path, str(path)))
+        except ParseError:
+            continue
+        for quad in quads:
+            if not isinstance(quad.subject, ox.NamedNode):
+                continue
+            if quad.predicate.value == str(RDF.type) and quad.object.value in kinds:
+                typed.add(quad.subject.value)
+            if quad.predicate.value == str(SKOS.prefLabel):
+                labels.setdefault(quad.subject.value, quad.object.value)
+    return {entity: labels.get(entity) for entity in typed}
+
+
 def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
     """registries/unlinked.md: the entities left unlinked and why, and any entity nobody has reviewed yet."""
     spec = load_spec(root)
@@ -163,17 +171,10 @@ def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
         str(expand(x["source"], root)) for x in unlinked
     }
     pending = []
-    data = Graph()
-    for path in sorted((root / "data").glob("*.ttl")):
-        try:
-            data.parse(path, format="turtle")
-        except Exception:  # another file's syntax error is `icskg validate`'s to report
-            continue
-    kinds = (ICSKG.Partnership, URIRef("http://www.w3.org/ns/org#Organization"))
-    for kind in kinds:
-        for entity in sorted(set(data.subjects(RDF.type, kind))):
-            if str(entity) not in reviewed and isinstance(entity, URIRef):
-                pending.append((entity, data.value(entity, SKOS.prefLabel)))
+    described = described_entities(root)
+    for entity, label in sorted(described.items()):
+        if entity not in reviewed:
+            pending.append((URIRef(entity), label))
     lines = [
         "# Source-document entities without a registry link",
         "",
@@ -199,244 +200,35 @@ def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
     return out
 
 
-# --------------------------------------------------------------------------- checks on a graph
-@dataclass(frozen=True)
-class Problem:
-    focus: URIRef
-    path: URIRef
-    message: str
-    shape: URIRef
-    severity: str = "Violation"
+def links_file_is_stale(root: Path) -> bool:
+    """Whether data/registries/links.ttl differs (as a graph) from what registries/links.yaml makes."""
+    from ..terms import rdflib_graph
 
-
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-class RegistryIndex:
-    """What the imported registry data hold: records by code, entities' kinds, vintages and dates."""
-
-    def __init__(self, graph: Graph):
-        self.graph = graph
-        self.by_code: dict[str, list[tuple[URIRef, URIRef, str]]] = defaultdict(
-            list
-        )  # code -> (record, entity, vintage)
-        self.entity_vintages: dict[URIRef, set[str]] = defaultdict(set)
-        self.entity_gss_prefixes: dict[URIRef, set[str]] = defaultdict(set)
-        for record in graph.subjects(RDF.type, ICSKG.RegistryRecord):
-            entity = graph.value(record, ICSKG.recordOf)
-            vintages = [str(v) for v in graph.objects(record, ICSKG.vintage)]
-            self.entity_vintages[entity].update(vintages)
-            for prop in CODE_PROPERTIES.values():
-                for code in graph.objects(record, prop):
-                    for vintage in vintages:
-                        self.by_code[str(code)].append((record, entity, vintage))
-                    if prop == ICSKG.gssCode:
-                        self.entity_gss_prefixes[entity].add(str(code)[:3])
-        self.entity_codes: dict[URIRef, set[str]] = defaultdict(set)
-        for prop in (ICSKG.odsCode, ICSKG.wikidataId):
-            for entity, code in graph.subject_objects(prop):
-                if (
-                    graph.value(entity, ICSKG.extract) is not None  # imported, so from an extract
-                    and (entity, RDF.type, ICSKG.RegistryRecord) not in graph
-                    and (entity, RDF.type, ICSKG.RegistryLink) not in graph
-                ):
-                    self.entity_codes[entity].add(str(code))
-                    self.by_code[str(code)].append((None, entity, None))
-
-    def is_registry_entity(self, node) -> bool:
-        return node in self.entity_vintages or node in self.entity_codes
-
-    def kind(self, entity: URIRef) -> str:
-        prefixes = self.entity_gss_prefixes.get(entity, set())
-        if prefixes:
-            return GSS_KIND_NAMES.get(sorted(prefixes)[0], "area")
-        if entity in self.entity_vintages:
-            return "NHS trust"
-        return "organisation"
-
-    def family(self, entity: URIRef) -> list[str]:
-        prefixes = self.entity_gss_prefixes.get(entity)
-        if prefixes:
-            return FAMILIES.get(sorted(prefixes)[0], [])
-        return TRUST_VINTAGES
-
-    def span_problem(self, code: str, kind: str, entity: URIRef, on: dt.date) -> str | None:
-        """Why `code` certainly cannot be valid on `on`, or None. A vintage is a snapshot taken at an unknown
-        moment inside its window, so a code is impossible only before the start of a list that lacks it
-        and precedes every list that holds it, or after the end of a list that lacks it and follows them."""
-        if kind == "ods" or kind == "wikidata":
-            start, end = self.graph.value(entity, ICSKG.startDate), self.graph.value(entity, ICSKG.endDate)
-            if start is not None and on < start.toPython():
-                return f"{code} ({short(self.graph, entity)}) opened on {start}, after {on}"
-            if end is not None and on > end.toPython():
-                return f"{code} ({short(self.graph, entity)}) closed on {end}, before {on}"
-            if kind == "wikidata":
-                present = {v for _r, e, v in self.by_code.get(code, []) if v}
-            else:
-                present = self.entity_vintages.get(entity, set())
-        else:
-            present = {v for _r, e, v in self.by_code.get(code, []) if v}
-        family = [v for v in self.family(entity) if v in VINTAGE_WINDOWS]
-        if not present or not family:
-            return None
-        order = [v for v in family if v in present]
-        if not order:
-            return None
-        first, last = family.index(order[0]), family.index(order[-1])
-        before = [v for v in family[:first] if v not in present]
-        after = [v for v in family[last + 1 :] if v not in present]
-        if before and on < _date(VINTAGE_WINDOWS[before[-1]][0]):
-            return (
-                f"{code} is not in vintage {before[-1]} (from {VINTAGE_WINDOWS[before[-1]][0]}) and first appears in "
-                f"vintage {order[0]}, so it did not exist yet on {on}"
-            )
-        if after and on > _date(VINTAGE_WINDOWS[after[0]][1]):
-            return (
-                f"{code} is last held in vintage {order[-1]} and is gone from vintage {after[0]} "
-                f"(by {VINTAGE_WINDOWS[after[0]][1]}), so it was no longer in use on {on}"
-            )
-        return None
-
-
-def short(graph: Graph, node) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(node)
-    except Exception:
-        return f"<{node}>"
-
-
-def check_graph(graph: Graph) -> list[Problem]:
-    """Every registry code in the graph is held by an extract, is of the right kind for the entity it is
-    given for, and every registry link is consistent with the dates of the vintages that hold its codes."""
-    bind_prefixes(graph)
-    index = RegistryIndex(graph)
-    problems: list[Problem] = []
-    for link in sorted(graph.subjects(RDF.type, ICSKG.RegistryLink)):
-        entity = graph.value(link, ICSKG.registryEntity)
-        source = graph.value(link, ICSKG.linkedEntity)
-        if entity is None or not index.is_registry_entity(entity):
-            problems.append(
-                Problem(
-                    link,
-                    ICSKG.registryEntity,
-                    f"registry entity {short(graph, entity)} is not in the imported registry data (data/registries/)",
-                    SHAPE_LINK,
-                )
-            )
-            continue
-        on = graph.value(link, ICSKG.validOn)
-        for kind, prop in CODE_PROPERTIES.items():
-            for value in sorted(graph.objects(link, prop)):
-                code = str(value)
-                message = code_problem(index, entity, kind, code)
-                if message:
-                    shape = SHAPE_UNKNOWN if "no registry extract" in message or "not a" in message else SHAPE_KIND
-                    problems.append(Problem(link, prop, message, shape))
-                    continue
-                if on is not None:
-                    reason = index.span_problem(code, kind, entity, on.toPython())
-                    if reason:
-                        problems.append(
-                            Problem(
-                                link,
-                                ICSKG.validOn,
-                                f"the link says {short(graph, source)} is {short(graph, entity)} on {on}, but {reason}",
-                                SHAPE_DATES,
-                            )
-                        )
-    # Codes given anywhere else (on a source-document entity, say) must be in an extract too.
-    for kind, prop in CODE_PROPERTIES.items():
-        for subject, value in sorted(graph.subject_objects(prop)):
-            if (subject, RDF.type, ICSKG.RegistryLink) in graph or (subject, RDF.type, ICSKG.RegistryRecord) in graph:
-                continue
-            if index.is_registry_entity(subject):
-                continue
-            if not CODE_PATTERNS[kind].match(str(value)):
-                problems.append(Problem(subject, prop, f"{value} is not a well-formed {kind} code", SHAPE_UNKNOWN))
-            elif str(value) not in index.by_code:
-                problems.append(
-                    Problem(
-                        subject, prop, f"{kind} code {value} is in no registry extract (registries/)", SHAPE_UNKNOWN
-                    )
-                )
-    return problems
-
-
-def code_problem(index: RegistryIndex, entity: URIRef, kind: str, code: str) -> str | None:
-    graph = index.graph
-    name = short(graph, entity)
-    if not CODE_PATTERNS[kind].match(code):
-        return f"{code} is not a well-formed {kind} code"
-    holders = index.by_code.get(code)
-    if kind == "gss":
-        expected = index.entity_gss_prefixes.get(entity, set())
-        if expected and code[:3] not in expected:
-            return (
-                f"{code} is an {code[:3]} code ({GSS_KIND_NAMES.get(code[:3], 'another kind of area')}), "
-                f"but {name} is an {index.kind(entity)}, whose ONS codes are {'/'.join(sorted(expected))}"
-            )
-        if not expected:
-            return f"{code} is an ONS GSS code, but {name} is an {index.kind(entity)}, which has none in the extracts"
-    if not holders:
-        return f"{kind} code {code} is in no registry extract (registries/)"
-    owners = {e for _r, e, _v in holders}
-    if entity not in owners:
-        others = ", ".join(sorted(short(graph, e) for e in owners))
-        other_kind = index.kind(sorted(owners)[0])
-        if kind == "ods" and other_kind != index.kind(entity):
-            return f"{code} is the ODS code of an {other_kind} ({others}), but {name} is an {index.kind(entity)}"
-        return f"{code} belongs to {others} in the extracts, not to {name}"
-    return None
-
-
-def verify_registry_links(graph: Graph, report_graph: Graph) -> int:
-    """For `icskg validate` (like quotes.verify_sources): add a SHACL-style result per problem. Returns problems."""
-    from ..report import add_result
-
-    if (None, RDF.type, ICSKG.RegistryRecord) not in graph:
-        return 0  # no registry data imported (a partial or generated graph): nothing to check codes against
-    problems = check_graph(graph)
-    for p in problems:
-        add_result(report_graph, p.focus, p.path, p.message, p.shape)
-    return len(problems)
-
-
-def check_repository(root: Path) -> tuple[list[Problem], list[str]]:
-    """`icskg links check`: the links and codes in data/ against the imported registry data, and links.ttl
-    against links.yaml. Returns (problems, warnings)."""
-    graph = Graph()
-    bind_prefixes(graph)
-    files = sorted((root / "data").rglob("*.ttl"))
-    for path in files:
-        graph.parse(path, format="turtle")
-    problems = check_graph(graph)
-    warnings = []
     links_ttl = root / "data" / "registries" / "links.ttl"
     spec = load_spec(root)
-    if spec["links"]:
-        landscape = load_landscape(root / "registries")
-        expected, _head, _u = links_graph(root, landscape)
-        current = Graph()
-        if links_ttl.is_file():
-            current.parse(links_ttl, format="turtle")
-        from rdflib.compare import isomorphic
+    if not spec["links"]:
+        return False
+    expected, _head, _u = links_graph(root, load_landscape(root / "registries"))
+    current = rdflib_graph(_quads(links_ttl)) if links_ttl.is_file() else rdflib_graph([])
+    from rdflib.compare import isomorphic
 
-        if not isomorphic(expected, current):
-            problems.append(
-                Problem(
-                    URIRef(links_ttl.resolve().as_uri()),
-                    ICSKG.registryEntity,
-                    "data/registries/links.ttl is out of date with registries/links.yaml: run `icskg registries import`",  # noqa: E501
-                    SHAPE_LINK,
-                )
-            )
-        sources = graph
-        for link in spec["links"]:
-            source = expand(link["source"], root)
-            if not any(p != SKOS.exactMatch and p != SKOS.closeMatch for p in sources.predicates(source)):
-                warnings.append(f"{link['source']} is not described in data/ (yet): its link waits for it")
-    return problems, warnings
+    return not isomorphic(expected, current)
+
+
+def links_waiting(root: Path, described: set[str]) -> list[str]:
+    """Links in links.yaml whose source entity nothing in data/ describes yet."""
+    return [
+        f"{link['source']} is not described in data/ (yet): its link waits for it"
+        for link in load_spec(root)["links"]
+        if str(expand(link["source"], root)) not in described
+    ]
+
+
+def _quads(path: Path) -> list:
+    from ..build.files import read_file
+    from ..build.parse import parse_terms
+
+    return parse_terms(read_file(path, str(path)))
 
 
 # --------------------------------------------------------------------------- suggestions

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+import pyoxigraph as ox
 
-from .catalogue import StoredQuery
-from .errors import InputError
+from ..errors import InputError
+from .scope import where_clause_start
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # An absolute IRI (with optional fragment) by RFC 3987's grammar (section 2.2), as strict as the stores that
 # parse it (Oxigraph rejects a control character, ']' in a path or a bad %-escape with HTTP 400): a value
@@ -44,53 +44,65 @@ _GYEAR = re.compile(r"^-?\d{4,}\Z")
 _LANGSTRING = re.compile(r"^(?P<text>.*)@(?P<lang>[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)\Z", re.DOTALL)
 
 
-def to_term(name: str, kind: str, value) -> URIRef | Literal:
-    """The RDF term for one parameter value of the declared kind."""
+def to_term(name: str, kind: str, value) -> ox.NamedNode | ox.Literal:
+    """The RDF term for one parameter value of the declared kind (an InputError if it is not one)."""
     text = str(value)
     try:
         if kind == "iri":
             if not _IRI.fullmatch(text):
                 raise ValueError("not an absolute IRI")
-            return URIRef(text)
+            return ox.NamedNode(text)
         if kind == "string":
-            return Literal(text)
+            return ox.Literal(text)
         if kind == "langstring":
             match = _LANGSTRING.match(text)
             if not match:
                 raise ValueError("expected text@lang, e.g. Dorset@en")
-            return Literal(match["text"], lang=match["lang"])
+            return ox.Literal(match["text"], language=match["lang"].lower())
         if kind == "date":
-            return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
+            return _typed(dt.date.fromisoformat(text).isoformat(), "date")
         if kind == "gyearmonth":
             if not _GYEARMONTH.match(text):
                 raise ValueError("expected YYYY-MM")
-            return Literal(text, datatype=XSD.gYearMonth)
+            return _typed(text, "gYearMonth")
         if kind == "gyear":
             if not _GYEAR.match(text):
                 raise ValueError("expected YYYY")
-            return Literal(text, datatype=XSD.gYear)
+            return _typed(text, "gYear")
         if kind == "integer":
             if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", text.strip()):
                 raise ValueError("not an integer")
-            return Literal(int(text), datatype=XSD.integer)
+            return _typed(str(int(text)), "integer")
         if kind == "decimal":
             if isinstance(value, bool):
                 raise ValueError("not a decimal")
             number = Decimal(text)
             if not number.is_finite():
                 raise ValueError("not a finite decimal")
-            return Literal(number, datatype=XSD.decimal)
+            return _typed(_decimal(number), "decimal")
         if kind == "boolean":
             lowered = text.lower()
             if lowered not in ("true", "false", "1", "0"):
                 raise ValueError("expected true or false")
-            return Literal(lowered in ("true", "1"), datatype=XSD.boolean)
+            return _typed("true" if lowered in ("true", "1") else "false", "boolean")
     except (ValueError, InvalidOperation) as error:
         raise InputError(f"parameter '{name}' must be of type {kind}: {error} (got {text!r})") from None
     raise InputError(f"parameter '{name}' has an unknown type {kind!r}")
 
 
-def bind(query: StoredQuery, values: dict) -> dict[str, URIRef | Literal]:
+def _typed(lexical: str, datatype: str) -> ox.Literal:
+    return ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
+
+
+def _decimal(number: Decimal) -> str:
+    """The canonical xsd:decimal lexical form: digits, a point, at least one digit after it."""
+    text = format(number, "f")
+    if "." not in text:
+        text += ".0"
+    return text
+
+
+def bind(query, values: dict) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check names, required parameters and types; return the bindings (defaults applied)."""
     unknown = sorted(set(values) - {p.name for p in query.parameters})
     if unknown:
@@ -107,57 +119,32 @@ def bind(query: StoredQuery, values: dict) -> dict[str, URIRef | Literal]:
     return bindings
 
 
-# --- Remote endpoints: the bindings as a VALUES block (SPARQL 1.1 Query, section 10.2.1) -------------
+# --- The one binding rule: a VALUES block first in the WHERE clause (SPARQL 1.1 Query, 10.2.1) ---------
 #
-# rdflib's initBindings has no counterpart in the SPARQL 1.1 Protocol, so for an endpoint the bindings
-# travel as one inline-data row placed first in the query's outermost group: `{ VALUES (?a ?b) { (x y) }`.
-# Each value is written by rdflib's own `n3()` serialisation (quotes, backslashes and newlines escaped;
-# IRIs were already refused by `to_term` if they hold a character an IRIREF may not), so a value can
-# only ever be a value. The rest of the query text is sent unchanged.
+# Every backend, the embedded store and any SPARQL 1.1 endpoint, gets the same text: the stored query
+# with one inline-data row placed first in its outermost group, `{ VALUES (?a ?b) { (x y) }`. Each value
+# is written in N-Triples syntax (quotes, backslashes and line breaks escaped; IRIs were already refused
+# by `to_term` if they hold a character an IRIREF may not), so a value can only ever be a value. A
+# query whose parameter this cannot bind is refused when the catalogue loads (icskg.query.scope).
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-  | (?P<short>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<open>\{) | (?P<paren>[()])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@lru_cache(maxsize=1024)
-def where_clause_start(text: str) -> int:
-    """Index just after the `{` that opens the WHERE clause of a SELECT or ASK query.
-
-    That is the first `{` outside comments, strings, IRIs and parentheses (a projection such as
-    `(EXISTS { ... } AS ?x)` is inside parentheses; a SELECT or ASK has no other group before WHERE).
-    """
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "paren":
-            depth += 1 if match.group() == "(" else -1
-        elif kind == "open" and depth == 0:
-            return match.end()
-    raise InputError("the query has no WHERE clause to bind parameters in")
-
-
-def values_block(bindings: dict[str, URIRef | Literal]) -> str:
-    """`VALUES (?a ?b) { (term term) }`, each term in rdflib's N-Triples-compatible n3() form."""
+def values_block(bindings: dict) -> str:
+    """`VALUES (?a ?b) { (term term) }`, each term in N-Triples syntax (Oxigraph's, which escapes quotes,
+    backslashes and line breaks in literals)."""
     names = list(bindings)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise InputError(f"{name!r} is not a SPARQL variable name")
     variables = " ".join(f"?{name}" for name in names)
-    # n3() leaves a tab raw inside a literal; rdflib's own SPARQL parser (pyparsing) would expand it to
-    # spaces, so it is written as the \t escape. A tab can only occur in a literal's lexical form.
-    terms = " ".join(bindings[name].n3().replace("\t", "\\t") for name in names)
+    terms = " ".join(_sparql(bindings[name]) for name in names)
     return f"VALUES ({variables}) {{ ({terms}) }}"
 
 
-def with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+def _sparql(term) -> str:
+    """A term as SPARQL text; a tab in a literal is written as the \\t escape (some parsers expand raw tabs)."""
+    return str(term).replace("\t", "\\t")
+
+
+def with_values(text: str, bindings: dict) -> str:
     """The query text with the bindings as a VALUES block first in its WHERE clause (unchanged if none)."""
     if not bindings:
         return text

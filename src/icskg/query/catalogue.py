@@ -7,9 +7,11 @@ a query that would call another endpoint over the network is refused). A paramet
 query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
 
 Loading a query checks everything a caller could trip over later: the header is a YAML mapping
-with known keys, each parameter has a known type and occurs in the query as a variable, defaults
-and example values have their declared types, every required parameter has an example, and the
-query itself parses (rdflib `prepareQuery`) and is a SELECT or an ASK.
+with known keys, each parameter has a known type, is not a name the API reserves, and occurs in the
+query where a VALUES block at the top of the WHERE clause binds it (the one binding rule,
+icskg.query.scope), defaults and example values have their declared types, every required parameter
+has an example, and the query itself parses (Oxigraph) and is a SELECT or an ASK. A query that fails
+a check is reported with its file and line and left out; the others load (`Catalogue.problems`).
 
 `catalogue_graph` describes the catalogue as RDF, as SIB's sparql-examples do: each query a
 `sh:SPARQLExecutable` (SHACL Advanced Features, section 5) with its text in `sh:select`/`sh:ask`,
@@ -18,39 +20,37 @@ and each parameter a `schema:PropertyValueSpecification` linked by `icskg:queryP
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
-from rdflib.plugins.sparql import prepareQuery
 
-from .errors import InputError
-from .namespaces import BASE, ICSKG, SCHEMA, bind_prefixes
+from ..errors import InputError
+from ..namespaces import BASE
+from .params import to_term
+from .scope import binding_problems, query_form, service_line
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
 HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service"}
 PARAMETER_KEYS = {"type", "required", "default", "description"}
-QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK"}
+RESERVED = {"name", "as_", "fmt", "self", "timeout"}
+"""Argument names of the API's query methods (`kg.query(name, as_=..., **params)`): not parameter names."""
+_QUERY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-QUERY = Namespace(BASE + "query/")
+QUERY = BASE + "query/"
 """Namespace of the stored queries' IRIs in the catalogue graph: `query:<file stem>`."""
 
 PARAMETER_DATATYPES = {
-    "iri": XSD.anyURI,
-    "string": XSD.string,
-    "langstring": RDF.langString,
-    "date": XSD.date,
-    "gyearmonth": XSD.gYearMonth,
-    "gyear": XSD.gYear,
-    "integer": XSD.integer,
-    "decimal": XSD.decimal,
-    "boolean": XSD.boolean,
+    "iri": "http://www.w3.org/2001/XMLSchema#anyURI",
+    "string": "http://www.w3.org/2001/XMLSchema#string",
+    "langstring": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+    "date": "http://www.w3.org/2001/XMLSchema#date",
+    "gyearmonth": "http://www.w3.org/2001/XMLSchema#gYearMonth",
+    "gyear": "http://www.w3.org/2001/XMLSchema#gYear",
+    "integer": "http://www.w3.org/2001/XMLSchema#integer",
+    "decimal": "http://www.w3.org/2001/XMLSchema#decimal",
+    "boolean": "http://www.w3.org/2001/XMLSchema#boolean",
 }
 """What each parameter type means as an RDF datatype (xsd:anyURI standing for an IRI)."""
 
@@ -138,29 +138,10 @@ def parse_header(text: str, path: Path) -> dict:
     return header
 
 
-def _uses_service(node) -> bool:
-    """Whether a query's algebra holds a SERVICE clause (a call to another endpoint)."""
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(node, dict):
-        return any(_uses_service(value) for value in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_uses_service(value) for value in node)
-    return False
-
-
-def _code_of(line: str) -> str:
-    """A line of SPARQL without its strings, IRIs and comment (roughly: to find a keyword's line)."""
-    return re.sub(r"\"[^\"]*\"|'[^']*'|<[^<>\s]*>", '""', line).split("#")[0]
-
-
-def _refuse_service(text: str, parsed, header: dict, path: Path) -> None:
-    if header.get("allow_service") is True or not _uses_service(parsed.algebra):
+def _refuse_service(text: str, header: dict, path: Path) -> None:
+    line = service_line(text)
+    if header.get("allow_service") is True or line is None:
         return
-    line = next(
-        (n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\bSERVICE\b", _code_of(row), re.I)),
-        None,
-    )
     raise InputError(
         "the query has a SERVICE clause, which would call another endpoint over the network: remove it, "
         "or add '#+ allow_service: true' to the header if the call is intended",
@@ -197,31 +178,57 @@ def _parameters(raw, path: Path) -> tuple[Parameter, ...]:
     return tuple(parameters)
 
 
-@lru_cache(maxsize=512)
-def prepared(text: str):
-    """rdflib's parsed and translated query (cached by text): parse once, run many times."""
-    return prepareQuery(text)
+def sparql_problem(text: str) -> tuple[str, int | None] | None:
+    """Oxigraph's syntax error for a query (message, line), or None if it parses. The query runs on an
+    empty store, so nothing is read and nothing is called (SERVICE is refused before this)."""
+    import pyoxigraph as ox
 
-
-def parse_sparql(text: str, path: Path | str | None = None):
-    """Parse a query with rdflib; a syntax error becomes an InputError naming the line."""
     try:
-        return prepared(text)
-    except Exception as error:  # pyparsing's ParseException for syntax; plain Exceptions for unknown prefixes
-        if hasattr(error, "lineno") and hasattr(error, "msg"):
-            raise InputError(f"SPARQL syntax error: {error.msg}", path, error.lineno) from None
-        raise InputError(f"SPARQL error: {error}", path) from None
+        ox.Store().query(text)
+    except SyntaxError as error:
+        message = str(error)
+        match = re.search(r"error at (\d+):(\d+)", message)
+        return message, int(match.group(1)) if match else None
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return None
+
+
+def query_form_of(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, as Oxigraph answers the query on an empty store."""
+    import pyoxigraph as ox
+
+    answer = ox.Store().query(text)
+    if isinstance(answer, ox.QuerySolutions):
+        return "SELECT"
+    if isinstance(answer, ox.QueryBoolean):
+        return "ASK"
+    return "CONSTRUCT" if query_form(text) == "CONSTRUCT" else "DESCRIBE"
 
 
 def _check_parameters(query: StoredQuery) -> None:
-    from .params import to_term  # params imports this module
-
     body = query.body
+    offset = query.text.count("\n", 0, query.text.index(body.strip()[:40])) if body.strip() else 0
     for parameter in query.parameters:
+        if parameter.name in RESERVED:
+            raise InputError(
+                f"parameter '{parameter.name}' has a name the API reserves ({', '.join(sorted(RESERVED))}): rename "
+                "the variable",
+                query.path,
+            )
         if not re.search(rf"[?$]{re.escape(parameter.name)}\b", body):
             raise InputError(
                 f"parameter '{parameter.name}' is not a variable (?{parameter.name}) of the query", query.path
             )
+    problems = binding_problems(body, {p.name for p in query.parameters})
+    if problems:
+        first = problems[0]
+        raise InputError(
+            f"parameter {first}; a parameter is bound by a VALUES block at the top of the WHERE clause, so use it "
+            "there (docs/queries.md, the binding rule)",
+            query.path,
+            first.line + offset,
+        )
         if parameter.default is not None:
             try:
                 to_term(parameter.name, parameter.type, parameter.default)
@@ -240,23 +247,31 @@ def _check_parameters(query: StoredQuery) -> None:
         raise InputError(f"required parameter(s) without an example value: {', '.join(missing)}", query.path)
 
 
-def load_query(path: Path, checked: dict[str, str] | None = None) -> StoredQuery:
-    """Read, check and parse one `.rq` file; any problem is an InputError naming the file.
-
-    `checked` maps the SHA-256 of query texts that passed the SPARQL checks before to their form:
-    those are not parsed again (rdflib's parser takes about 50 ms a query)."""
+def load_query(path: Path) -> StoredQuery:
+    """Read, check and parse one `.rq` file; any problem is an InputError naming the file (and line)."""
+    shown = path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8; save the file as UTF-8", path) from None
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error.strerror or type(error).__name__})", shown) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError("starts with a byte-order mark (BOM): save the file as UTF-8 without BOM", shown, 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8", shown, data[: error.start].count(b"\n") + 1
+        ) from None
+    if not _QUERY_NAME.match(path.stem):
+        raise InputError("a stored query's file name must be a name: letters, digits and _ (e.g. partnerships_by_wave.rq)", shown)
     header = parse_header(text, path)
-    form = (checked or {}).get(_digest(text))
-    if form is None:
-        parsed = parse_sparql(text, path)
-        form = QUERY_FORMS.get(parsed.algebra.name)
-        if form is None:
-            raise InputError("a stored query must be a SELECT or an ASK query", path)
-        _refuse_service(text, parsed, header, path)
+    _refuse_service(text, header, path)
+    problem = sparql_problem(text)
+    if problem is not None:
+        raise InputError(f"SPARQL syntax error: {problem[0]}", path, problem[1])
+    form = query_form_of(text)
+    if form not in ("SELECT", "ASK"):
+        raise InputError("a stored query must be a SELECT or an ASK query", path)
     query = StoredQuery(
         name=path.stem,
         path=path,
@@ -273,39 +288,70 @@ def load_query(path: Path, checked: dict[str, str] | None = None) -> StoredQuery
     return query
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+@dataclass
+class Catalogue:
+    """The stored queries that loaded, and the problems of those that did not (each names its file)."""
+
+    queries: dict[str, StoredQuery] = field(default_factory=dict)
+    problems: list[InputError] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def __iter__(self):
+        return iter(self.queries[name] for name in sorted(self.queries))
+
+    def get(self, name: str) -> StoredQuery:
+        if name in self.queries:
+            return self.queries[name]
+        broken = next((p for p in self.problems if Path(p.file or "").stem == name), None)
+        if broken is not None:
+            raise InputError(f"stored query '{name}' did not load: {broken}")
+        raise InputError(f"no stored query named '{name}' (see `icskg queries`)")
 
 
-def load_catalogue(queries_dir: Path, cache_dir: Path | None = None) -> dict[str, StoredQuery]:
-    """Every stored query; with `cache_dir`, queries whose text passed the SPARQL checks before are
-    not parsed again."""
-    if cache_dir is None:
-        return {q.name: q for q in (load_query(p) for p in sorted(queries_dir.glob("*.rq")))}
-    from . import cache
-
-    versions = cache.key([], queries_dir, cache.versions("icskg", "rdflib"))
-    stored = cache.read(cache_dir, "queries", versions, ".json")
-    checked = json.loads(stored) if stored else {}
-    catalogue = {q.name: q for q in (load_query(p, checked) for p in sorted(queries_dir.glob("*.rq")))}
-    current = {_digest(q.text): q.form for q in catalogue.values()}  # only today's queries are kept
-    if current != checked:
-        cache.write(cache_dir, "queries", versions, ".json", json.dumps(current, sort_keys=True).encode())
+def load_catalogue(queries_dir: Path) -> Catalogue:
+    """Every `.rq` file of the folder: the good ones loaded, each bad one a problem (the rest still load)."""
+    catalogue = Catalogue()
+    if not queries_dir.is_dir():
+        return catalogue
+    for path in sorted(queries_dir.iterdir()):
+        if path.suffix != ".rq" or path.name.startswith("."):
+            continue
+        if not path.is_file():
+            catalogue.problems.append(InputError("not a file (a folder named like a query?)", path.name))
+            continue
+        try:
+            query = load_query(path)
+        except InputError as error:
+            error.file = path.name if error.file in (None, str(path)) else error.file
+            catalogue.problems.append(error)
+            continue
+        catalogue.queries[query.name] = query
     return catalogue
 
 
-def query_iri(query: StoredQuery) -> URIRef:
-    return QUERY[query.name]
+def query_iri(query: StoredQuery):
+    from rdflib import URIRef
+
+    return URIRef(QUERY + query.name)
 
 
-def catalogue_graph(catalogue: dict[str, StoredQuery] | list[StoredQuery]) -> Graph:
+def catalogue_graph(catalogue) -> Graph:
     """The catalogue as RDF: SHACL-AF executables with schema.org keywords and parameter specifications."""
-    from .params import to_term
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+    from ..namespaces import ICSKG, SCHEMA, bind_prefixes
+    from ..terms import to_rdflib
+
+    def term(name, kind, value):
+        return to_rdflib(to_term(name, kind, value))
 
     graph = Graph()
     bind_prefixes(graph)
     graph.bind("query", QUERY)
-    queries = catalogue.values() if isinstance(catalogue, dict) else catalogue
+    queries = list(catalogue)
     for query in queries:
         node = query_iri(query)
         graph.add((node, RDF.type, SH.SPARQLExecutable))
@@ -329,11 +375,11 @@ def catalogue_graph(catalogue: dict[str, StoredQuery] | list[StoredQuery]) -> Gr
             graph.add((spec, RDF.type, SCHEMA.PropertyValueSpecification))
             graph.add((spec, SCHEMA.valueName, Literal(parameter.name)))
             graph.add((spec, SCHEMA.valueRequired, Literal(parameter.required)))
-            graph.add((spec, ICSKG.parameterType, PARAMETER_DATATYPES[parameter.type]))
+            graph.add((spec, ICSKG.parameterType, URIRef(PARAMETER_DATATYPES[parameter.type])))
             if parameter.description:
                 graph.add((spec, SCHEMA.description, Literal(parameter.description, lang="en")))
             if parameter.default is not None:
-                graph.add((spec, SCHEMA.defaultValue, to_term(parameter.name, parameter.type, parameter.default)))
+                graph.add((spec, SCHEMA.defaultValue, term(parameter.name, parameter.type, parameter.default)))
             if parameter.name in query.example:
-                graph.add((spec, SKOS.example, to_term(parameter.name, parameter.type, query.example[parameter.name])))
+                graph.add((spec, SKOS.example, term(parameter.name, parameter.type, query.example[parameter.name])))
     return graph

@@ -24,12 +24,16 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
-from .namespaces import BASE, ICSKG, ID, SCHEMA, bind_prefixes
-from .pipeline import Build
-from .report import Report
+from ..build.files import read_turtle_files
+from ..build.graph import BuiltGraph
+from ..build.parse import parse_terms
+from ..namespaces import BASE, ICSKG, ID, SCHEMA, bind_prefixes
+from ..terms import to_rdflib
+from ..validate.report import Report
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -64,20 +68,26 @@ MEDIA_TYPES = {
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-def statistics(graph: Graph) -> dict:
-    """VoID statistics of a graph: triples, entities (IRI subjects under the id space), classes, properties."""
-    subjects, objects, predicates, entities = set(), set(), set(), set()
+def statistics(triples) -> dict:
+    """VoID statistics of a set of Oxigraph triples (or quads): triples, entities (IRI subjects under the id
+    space), classes, properties, distinct subjects and objects, instances per class."""
+    subjects, objects, predicates, entities, seen = set(), set(), set(), set(), set()
     instances: Counter = Counter()
-    for s, p, o in graph:
-        subjects.add(s)
-        objects.add(o)
-        predicates.add(p)
-        if isinstance(s, URIRef) and str(s).startswith(str(ID)):
-            entities.add(s)
-        if p == RDF.type:
-            instances[o] += 1
+    rdf_type, id_space = ox.NamedNode(str(RDF.type)), str(ID)
+    for t in triples:
+        triple = (t.subject, t.predicate, t.object)
+        if triple in seen:
+            continue
+        seen.add(triple)
+        subjects.add(t.subject)
+        objects.add(t.object)
+        predicates.add(t.predicate)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(id_space):
+            entities.add(t.subject)
+        if t.predicate == rdf_type:
+            instances[to_rdflib(t.object)] += 1
     return {
-        "triples": len(graph),
+        "triples": len(seen),
         "entities": len(entities),
         "classes": len(instances),
         "properties": len(predicates),
@@ -115,31 +125,37 @@ def _slug(graph: Graph, term) -> str:
     return hashlib.sha256(str(term).encode("utf-8")).hexdigest()[:12]
 
 
-def _registry_graph(built: Build) -> Graph:
-    """The triples of the registry-derived files (data/registries/), parsed on their own."""
-    graph = Graph()
-    folder = built.repo.data_dir / "registries"
-    for path in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
-        graph.parse(path, format="turtle")
-    return graph
+def _registry_triples(graph: BuiltGraph) -> set:
+    """The triples of the registry-derived files (data/registries/), from the bytes the build read."""
+    folder = "data/registries/"
+    return {(q.subject, q.predicate, q.object) for f in graph.files if f.shown.startswith(folder) for q in parse_terms(f)}
 
 
-def shapes_iris(built: Build) -> list[URIRef]:
+def shapes_iris(graph: BuiltGraph) -> list[URIRef]:
     """The IRIs of the shapes graph: every owl:Ontology declared in a file under shapes/."""
     found: set[URIRef] = set()
-    for path in built.repo.shape_files():
-        shapes = Graph().parse(path, format="turtle")
-        found.update(s for s in shapes.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef))
+    ontology, rdf_type = ox.NamedNode(str(OWL.Ontology)), ox.NamedNode(str(RDF.type))
+    for file in read_turtle_files(graph.repo.shape_files(), graph.repo.root):
+        for quad in parse_terms(file):
+            if quad.predicate == rdf_type and quad.object == ontology and isinstance(quad.subject, ox.NamedNode):
+                found.add(URIRef(quad.subject.value))
     return sorted(found)
 
 
-def describe(built: Build, report: Report | None = None, inferred: bool = False) -> Graph:
+class _Triple:
+    __slots__ = ("subject", "predicate", "object")
+
+    def __init__(self, triple):
+        self.subject, self.predicate, self.object = triple
+
+
+def describe(built: BuiltGraph, report: Report | None = None, inferred: bool = False) -> Graph:
     """The DCAT/VoID description of the graph `icskg export` writes (with `inferred`: asserted + inferred).
 
     `report`: a validation report of this build; `dcterms:conformsTo` the shapes only when it conforms."""
-    from . import __version__
+    from .. import __version__
 
-    graph = built.combined() if inferred else built.asserted
+    triples = list(built.asserted()) + (list(built.inferred()) if inferred else [])
     out = Graph()
     bind_prefixes(out)
     add = out.add
@@ -178,7 +194,11 @@ def describe(built: Build, report: Report | None = None, inferred: bool = False)
         add((DATASET, VOID.vocabulary, URIRef(str(namespace))))
 
     ontology = URIRef(BASE + "ontology")
-    version_iri = graph.value(ontology, OWL.versionIRI)
+    version_iri = next(
+        (to_rdflib(q.object) for q in built.store.quads_for_pattern(ox.NamedNode(str(ontology)),
+                                                                    ox.NamedNode(str(OWL.versionIRI)), None)),
+        None,
+    )
     if version_iri is not None:  # the ontology's own triples stay in the data; this names the version used
         add((DATASET, VOID.vocabulary, version_iri))
 
@@ -188,32 +208,32 @@ def describe(built: Build, report: Report | None = None, inferred: bool = False)
             add((iri, RDF.type, DCTERMS.Standard))
         add((URIRef(BASE + "shapes"), RDFS.comment, Literal("SHACL shapes under shapes/, run by `icskg validate`")))
 
-    _add_statistics(out, DATASET, statistics(graph))
+    _add_statistics(out, DATASET, statistics(triples))
 
     # The two parts, by licence.
-    registry = _registry_graph(built)
+    registry = _registry_triples(built)
     add((DATASET, VOID.subset, CURATED))
     add((CURATED, RDF.type, VOID.Dataset))
     add((CURATED, DCTERMS.title, Literal("Curated data, ontology, vocabularies, shapes and queries", lang="en")))
     add((CURATED, DCTERMS.license, CC_BY))
     add((CURATED, DCTERMS.rights, Literal(QUOTATION_RIGHTS, lang="en")))
-    curated = Graph()
-    curated += built.asserted
-    curated -= registry
+    curated = [q for q in built.asserted() if (q.subject, q.predicate, q.object) not in registry]
     _add_statistics(out, CURATED, statistics(curated), partitions=False)
 
     add((DATASET, VOID.subset, REGISTRY_DATA))
     add((REGISTRY_DATA, RDF.type, VOID.Dataset))
     add((REGISTRY_DATA, DCTERMS.title, Literal("Registry-derived data (ONS, NHS ODS, ROR/Wikidata)", lang="en")))
-    extracts = sorted(graph.subjects(RDF.type, ICSKG.RegistryExtract))
-    licences = {lic for e in extracts for lic in graph.objects(e, DCTERMS.license)} or {OGL}
+    extract_rows = built.query(f"SELECT ?e ?licence WHERE {{ ?e a <{ICSKG.RegistryExtract}> OPTIONAL {{ ?e <{DCTERMS.license}> ?licence }} }}")
+    rows = [(row["e"], row["licence"]) for row in extract_rows]
+    extracts = sorted({to_rdflib(e) for e, _l in rows})
+    licences = {to_rdflib(lic) for _e, lic in rows if lic is not None} or {OGL}
     for licence in sorted(licences):
         add((REGISTRY_DATA, DCTERMS.license, licence))
     for text in sorted({OGL_ATTRIBUTION, ONS_ATTRIBUTION}):
         add((REGISTRY_DATA, DCTERMS.rights, Literal(text, lang="en")))
     for extract in extracts:
         add((REGISTRY_DATA, PROV.wasDerivedFrom, extract))
-    _add_statistics(out, REGISTRY_DATA, statistics(registry), partitions=False)
+    _add_statistics(out, REGISTRY_DATA, statistics(_Triple(t) for t in registry), partitions=False)
 
     # The code that builds and validates it.
     add((SOFTWARE, RDF.type, SCHEMA.SoftwareSourceCode))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, RepositoryNotFound
-
-SOURCES_ENV = "ICSKG_SOURCES"
+from ..errors import InputError, RepositoryNotFound
 
 
 @dataclass(frozen=True)
@@ -34,27 +31,36 @@ class Repository:
         return self.root / "queries"
 
     @property
-    def cache_dir(self) -> Path:
+    def registries_dir(self) -> Path:
+        return self.root / "registries"
+
+    @property
+    def default_cache_dir(self) -> Path:
         return self.root / ".icskg-cache"
 
     def graph_files(self) -> list[Path]:
-        """Every Turtle file of the graph (ontology and data), in a stable order."""
-        return _turtle_files(self.ontology_dir) + _turtle_files(self.data_dir)
+        """Every file of the graph (ontology and data), in a stable order."""
+        return turtle_files(self.ontology_dir) + turtle_files(self.data_dir)
 
     def shape_files(self) -> list[Path]:
-        return _turtle_files(self.shapes_dir)
+        return turtle_files(self.shapes_dir)
 
-    def sources_dir(self, explicit: Path | str | None = None) -> Path | None:
-        """The folder of source texts: --sources, else $ICSKG_SOURCES, else ../shared/sources."""
-        if explicit:
-            return Path(explicit)
-        if os.environ.get(SOURCES_ENV):
-            return Path(os.environ[SOURCES_ENV])
+    def sources_dir(self, explicit: Path | None = None, required: bool = False) -> Path | None:
+        """The folder of source texts: `explicit` (a flag or $ICSKG_SOURCES), else ../shared/sources if
+        it exists. An explicit folder that does not exist is an input error when `required`."""
+        if explicit is not None:
+            if required and not explicit.is_dir():
+                raise InputError(f"the sources folder {explicit} does not exist (give an existing folder)")
+            return explicit
         default = self.root.parent / "shared" / "sources"
         return default if default.is_dir() else None
 
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: relative to the repository when it is inside it."""
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
-def _turtle_files(folder: Path) -> list[Path]:
+
+def turtle_files(folder: Path) -> list[Path]:
     """The files under `folder`, except hidden ones and those in hidden folders (.git, .ipynb_checkpoints);
     a symbolic link that resolves to nothing (a loop, a missing target) is an input error."""
     if not folder.is_dir():

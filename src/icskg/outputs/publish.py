@@ -22,13 +22,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import Graph
-
-from .api import DEFAULT_GRAPH
-from .errors import EndpointError, InputError
-from .params import to_term
-from .progress import show_progress
-from .remote import DEFAULT_TIMEOUT, _excerpt, check_url
+from ..errors import EndpointError, InputError
+from ..namespaces import DEFAULT_GRAPH
+from ..query.params import to_term
+from ..query.remote import DEFAULT_TIMEOUT, check_url, excerpt
 
 CHUNK = 64 * 1024
 NTRIPLES = "application/n-triples"
@@ -86,7 +83,7 @@ def _send(
     finally:
         connection.close()
     if not 200 <= response.status < 300:
-        raise EndpointError(f"{method} {url} answered HTTP {response.status} {response.reason}: {_excerpt(answer)}")
+        raise EndpointError(f"{method} {url} answered HTTP {response.status} {response.reason}: {excerpt(answer)}")
 
 
 def _update(update_url: str, text: str, timeout: float) -> None:
@@ -94,29 +91,25 @@ def _update(update_url: str, text: str, timeout: float) -> None:
 
 
 def publish(
-    graph: Graph | bytes,
+    graph: bytes,
     *,
     store: str,
     update: str,
     graph_iri: str = DEFAULT_GRAPH,
     timeout: float = DEFAULT_TIMEOUT,
-    progress: bool | None = None,
+    progress: bool = False,
 ) -> Published:
-    """Replace `graph_iri` at the store with `graph` (an rdflib Graph, or N-Triples), atomically (see the
-    module docstring)."""
+    """Replace `graph_iri` at the store with `graph` (N-Triples, as BuiltGraph.ntriples gives it), atomically
+    (see the module docstring)."""
     check_url(store, "graph store URL")
     check_url(update, "update URL")
-    graph_iri = str(to_term("graph", "iri", graph_iri))  # an absolute IRI, safe inside <...>
-    if isinstance(graph, bytes):
-        body, triples = graph, graph.count(b"\n")
-    else:
-        body, triples = graph.serialize(format="nt", encoding="utf-8"), len(graph)
+    graph_iri = to_term("graph", "iri", graph_iri).value  # an absolute IRI, safe inside <...>
+    body, triples = graph, graph.count(b"\n")
     staging = f"urn:uuid:{uuid.uuid4()}"
     separator = "&" if urllib.parse.urlparse(store).query else "?"
     put_url = f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}"
-    show = show_progress() if progress is None else progress
     try:
-        if show:
+        if progress:
             import click
 
             with click.progressbar(length=len(body), label=f"uploading {triples} triples", file=sys.stderr) as bar:

@@ -33,7 +33,8 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from .errors import EndpointError, InputError
+from ..errors import EndpointError, InputError
+from .scope import query_form
 
 DEFAULT_TIMEOUT = 30.0
 BODY_EXCERPT = 300
@@ -46,7 +47,7 @@ ACCEPT = {
 _STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
 
 
-def _excerpt(body: bytes | str | None) -> str:
+def excerpt(body: bytes | str | None) -> str:
     if body is None:
         return ""
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
@@ -92,10 +93,10 @@ class RemoteBackend:
             body = response.read()
         except SPARQLWrapperException as error:
             status = getattr(error.__context__, "code", None) or _STATUS.get(type(error))
-            raise EndpointError(f"{where} answered HTTP {status}: {_excerpt(_response_of(error))}") from None
+            raise EndpointError(f"{where} answered HTTP {status}: {excerpt(_response_of(error))}") from None
         except urllib.error.HTTPError as error:
             raise EndpointError(
-                f"{where} answered HTTP {error.code} {error.reason}: {_excerpt(error.read())}"
+                f"{where} answered HTTP {error.code} {error.reason}: {excerpt(error.read())}"
             ) from None
         except urllib.error.URLError as error:
             raise EndpointError(f"cannot reach {where}: {_reason(error.reason, self.timeout)}") from None
@@ -124,7 +125,7 @@ class RemoteBackend:
         if "json" not in content_type:
             raise EndpointError(
                 f"{self.endpoint} answered with {content_type or 'no content type'}, not SPARQL results JSON: "
-                f"{_excerpt(body)}"
+                f"{excerpt(body)}"
             )
         try:
             result = Result.parse(io.BytesIO(body), format="json")
@@ -132,7 +133,7 @@ class RemoteBackend:
                 result.bindings  # noqa: B018 - parse every binding now, so a bad one fails here
         except Exception as error:
             raise EndpointError(
-                f"{self.endpoint} sent malformed SPARQL results JSON ({error!r}): {_excerpt(body)}"
+                f"{self.endpoint} sent malformed SPARQL results JSON ({error!r}): {excerpt(body)}"
             ) from None
         return result
 
@@ -165,13 +166,3 @@ def _reason(reason, timeout: float) -> str:
     if isinstance(reason, socket.gaierror):
         return f"unknown host ({reason.strerror})"
     return str(reason) or type(reason).__name__
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, from rdflib's parse of the query (a syntax error is an InputError)."""
-    from .catalogue import parse_sparql
-
-    name = parse_sparql(text).algebra.name
-    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[
-        name
-    ]

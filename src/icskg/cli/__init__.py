@@ -1,0 +1,9 @@
+"""The `icskg` command: one console script with subcommands (`python -m icskg` works too).
+
+Exit codes: 0 ok; 1 the graph does not conform (or files are not canonical); 2 usage or input error;
+3 endpoint error; 4 internal error (a one-line message; `icskg --debug ...` shows the traceback).
+"""
+
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,91 @@
+"""Stage 2, validation: shapes checked, compiled to SPARQL and run on the store (pySHACL as the reference
+and the fallback), every check one SHACL result in one report, cached under the bytes it depends on.
+
+    report = icskg.validate()                       # the repository's graph, its shapes, its sources
+    report = validate_graph(graph, shapes, sources)  # any built graph and shapes, no cache
+"""
+
+from __future__ import annotations
+
+from ..build import cache as caching
+from ..build.files import digest_of, read_turtle_files
+from ..build.graph import BuiltGraph
+from ..build.pipeline import build, read_inputs
+from ..progress import step
+from ..settings import Settings
+from .compiler import compile_shapes
+from .engine import Runner, ShapeNames, sort_results
+from .functions import Functions
+from .reference import pyshacl_results
+from .report import Report, Result
+from .shape_check import check_shapes
+from .shapes import ShapesGraph
+from .sources import SourceTexts
+
+NO_SOURCES = "source texts not found: quotes were not checked against their sources (use --sources DIR)"
+
+__all__ = ["Report", "Result", "ShapesGraph", "SourceTexts", "validate", "validate_graph"]
+
+
+def validate(settings: Settings | None = None) -> Report:
+    """The repository's report: from the cache when no byte of graph, shapes or sources changed."""
+    settings = settings or Settings.load()
+    inputs = read_inputs(settings)
+    repo = inputs.repo
+    shape_files = read_turtle_files(repo.shape_files(), repo.root)
+    folder = repo.sources_dir(settings.sources, required=settings.sources_explicit)
+    sources = SourceTexts(folder) if folder is not None else None
+    cache = caching.open_cache(settings, repo)
+    key = caching.key(
+        "report", inputs.key, digest_of(shape_files), sources.digest() if sources else "no sources", settings.engine
+    )
+    stored = cache.get("report", key, ".json")
+    if stored is not None:
+        try:
+            return Report.from_json(stored)
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged entry is a miss
+    graph = build(settings, inputs)
+    shapes = ShapesGraph(shape_files)
+    report = validate_graph(graph, shapes, sources, settings.engine, settings.progress)
+    cache.put("report", key, report.to_json(), ".json")
+    return report
+
+
+def validate_graph(
+    graph: BuiltGraph,
+    shapes: ShapesGraph,
+    sources: SourceTexts | None = None,
+    engine: str = "compiled",
+    progress: bool = False,
+) -> Report:
+    """Check the shapes, then validate the graph with the compiled engine (or pySHACL) and collect notes."""
+    check_shapes(shapes)
+    functions = Functions(sources, graph.query)
+    names = ShapeNames(shapes)
+    oxigraph_functions = functions.for_oxigraph()
+    runner = Runner(shapes, lambda text: graph.query(text, custom_functions=oxigraph_functions),
+                    graph.origins_of, names)
+    notes = []
+    with step(f"validating ({engine} SHACL engine, {len(shapes)} shape triples)", progress):
+        if engine == "pyshacl":
+            results = pyshacl_results(_data(graph), shapes, functions, runner)
+            notes.append("validated by pySHACL, the reference engine (--engine pyshacl)")
+        else:
+            plan = compile_shapes(shapes)
+            results, failed = runner.run(plan)
+            declined = {**plan.declined, **failed}
+            if declined:
+                results += pyshacl_results(_data(graph), shapes, functions, runner, only=set(declined))
+                listed = "; ".join(f"{names.name(top)} ({why})" for top, why in sorted(declined.items(), key=str))
+                notes.append(f"pySHACL validated {len(declined)} shape(s) the compiler does not cover: {listed}")
+    functions.raise_errors()
+    if graph.reasoning.note():
+        notes.append(graph.reasoning.note())
+    if sources is None:
+        notes.append(NO_SOURCES)
+    return Report(sort_results(results), notes, dict(runner.paths))
+
+
+def _data(graph: BuiltGraph) -> list:
+    return list(graph.asserted()) + list(graph.inferred())

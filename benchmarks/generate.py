@@ -45,6 +45,7 @@ PREFIXES = {
     "membership": "https://w3id.org/icskg/id/membership/",
     "ods": "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/",
     "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
     "organisation": "https://w3id.org/icskg/id/organisation/",
     "orgkind": "https://w3id.org/icskg/vocab/organisation-kind/",
     "partnership": "https://w3id.org/icskg/id/partnership/",
@@ -901,13 +902,86 @@ class Landscape:
                 )
 
 
-def generate(target: int, out_dir: Path | str, seed: int = 1) -> Manifest:
-    """Write a landscape of about `target` data triples (not counting the ontology) to out_dir."""
+# -- violations, injected on purpose -----------------------------------------------------------------
+# A landscape with no violations proves little about a validator: these mutations break, on a few
+# nodes each, one constraint component of the shapes (sh:minCount, sh:datatype, sh:or, SHACL-SPARQL, ...),
+# so that the compiled engine and pySHACL are compared on real results (tests/validate/test_equality.py).
+
+
+def _subjects(landscape: Landscape, file: str, cls: str) -> list[str]:
+    return [subject for subject, pairs in landscape.blocks[file].items() if ("a", cls) in pairs]
+
+
+def _values(landscape: Landscape, file: str, subject: str, predicate: str) -> list[str]:
+    return [obj for p, obj in landscape.blocks[file][subject] if p == predicate]
+
+
+def _drop(landscape: Landscape, file: str, subject: str, predicate: str) -> None:
+    block = landscape.blocks[file][subject]
+    for key in [k for k in block if k[0] == predicate]:
+        del block[key]
+
+
+def _set(landscape: Landscape, file: str, subject: str, predicate: str, obj: str) -> None:
+    _drop(landscape, file, subject, predicate)
+    landscape.blocks[file][subject][(predicate, obj)] = None
+
+
+MUTATIONS = {
+    # component -> (file, class of the nodes mutated, mutation)
+    "MinCount": ("people", "foaf:Person", lambda g, s: _drop(g, "people", s, "foaf:name")),
+    "MaxCount": ("people", "foaf:Person", lambda g, s: g.add("people", s, "foaf:name", lit("Another Name"))),
+    "Datatype": ("appointments", "icskg:Appointment",
+                 lambda g, s: _set(g, "appointments", s, "icskg:postAsStated", '"chief executive"@en')),
+    "Class": ("appointments", "icskg:Appointment",
+              lambda g, s: _set(g, "appointments", s, "org:member", "programme:ics-development")),
+    "NodeKind": ("organisations", "org:Organization",
+                 lambda g, s: g.add("organisations", s, "skos:altLabel", "<http://example.org/not-a-label>")),
+    "Pattern": ("people", "foaf:Person", lambda g, s: _set(g, "people", s, "foaf:name", lit(" Leading Space"))),
+    "Not": ("people", "foaf:Person", lambda g, s: _set(g, "people", s, "foaf:name", lit("Dr Titled Name"))),
+    "In": ("statements", "icskg:Quote", lambda g, s: _set(g, "statements", s, "icskg:attributionMode", lit("direct"))),
+    "Or": ("statements", "icskg:Quote", lambda g, s: _drop(g, "statements", s, "prov:wasAttributedTo")),
+    "Node": ("statements", "icskg:Claim",
+             lambda g, s: _set(g, "statements", s, "icskg:claimType", "orgkind:nhs-trust")),
+    "MinLength": ("statements", "icskg:Quote", lambda g, s: _set(g, "statements", s, "icskg:text", lit(""))),
+    "MinInclusive": ("programmes", "icskg:Wave", lambda g, s: _set(g, "programmes", s, "icskg:ordinal", '"0"^^xsd:integer')),
+    "QualifiedMaxCount": ("statements", "icskg:Quote", lambda g, s: g.add("statements", s, "a", "icskg:Claim")),
+    "LessThanOrEquals": ("appointments", "icskg:Appointment", lambda g, s: (
+        _set(g, "appointments", s, "icskg:startDate", '"2020-06-01"^^xsd:date'),
+        _set(g, "appointments", s, "icskg:endDate", '"2019-01-01"^^xsd:date'))),
+    "SPARQL:identifier": ("statements", "icskg:Quote",
+                          lambda g, s: _set(g, "statements", s, "dcterms:identifier", lit("Q-01"))),
+    "SPARQL:vocabulary": ("organisations", "org:Organization",
+                          lambda g, s: g.add("organisations", s, "a", "icskg:Organisaton")),
+    "SPARQL:ill-typed": ("organisations", "org:Organization",
+                         lambda g, s: g.add("organisations", s, "icskg:startDate", '"2019-02-30"^^xsd:date')),
+    "SPARQL:imports": ("sources", "icskg:SourceDocument",
+                       lambda g, s: g.add("sources", s, "owl:imports", "<http://127.0.0.1:9/remote.ttl>")),
+}
+
+
+def inject_violations(landscape: Landscape, per_kind: int) -> dict[str, int]:
+    """Apply each mutation to `per_kind` nodes (chosen by the landscape's own seeded generator)."""
+    injected = {}
+    for kind, (file, cls, mutate) in MUTATIONS.items():
+        candidates = _subjects(landscape, file, cls)
+        chosen = landscape.rng.sample(candidates, min(per_kind, len(candidates)))
+        for subject in chosen:
+            mutate(landscape, subject)
+        injected[kind] = len(chosen)
+    return injected
+
+
+def generate(target: int, out_dir: Path | str, seed: int = 1, violations: int = 0) -> Manifest:
+    """Write a landscape of about `target` data triples (not counting the ontology) to out_dir; with
+    `violations`, that many nodes broken on purpose for each kind of mutation (MUTATIONS)."""
     started = time.perf_counter()
     landscape = Landscape(seed, target)
     landscape.frame()
     while landscape.count < target:
         landscape.document()
+    if violations:
+        inject_violations(landscape, violations)
     out_dir = Path(out_dir)
     files = landscape.write(out_dir)
     manifest = Manifest(
@@ -948,10 +1022,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", nargs="?", type=Path, help="output folder (default: benchmarks/out/<size>)")
     parser.add_argument("--triples", default="10k", help="target number of data triples, e.g. 10k, 100k, 1m")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--violations", type=int, default=0, help="nodes broken on purpose per kind of mutation")
     args = parser.parse_args(argv)
     target = parse_size(args.triples)
     out_dir = args.out_dir or DEFAULT_OUT / size_label(target)
-    manifest = generate(target, out_dir, args.seed)
+    manifest = generate(target, out_dir, args.seed, args.violations)
     print(
         f"{out_dir}: {manifest.triples} triples in {len(manifest.files)} files "
         f"({manifest.documents} source documents, seed {manifest.seed}) in {manifest.seconds:.1f} s"

@@ -1,16 +1,21 @@
-"""Shared fixtures: the repository's graph is built once per test session (owlrl is slow)."""
+"""Shared fixtures. The tests never touch the developer's cache: ICSKG_CACHE_DIR points at a fresh
+temporary folder for the session (set before anything reads the settings), and progress stays quiet."""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-import icskg
-from icskg.pipeline import Build
-
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+_CACHE = tempfile.mkdtemp(prefix="icskg-test-cache-")
+os.environ["ICSKG_CACHE_DIR"] = _CACHE
+os.environ.setdefault("ICSKG_PROGRESS", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules beside this file
 
 
 @pytest.fixture(scope="session")
@@ -19,21 +24,31 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built() -> Build:
-    return icskg.build(ROOT)
+def settings():
+    from icskg.settings import Settings
+
+    return Settings.load(root=ROOT)
 
 
 @pytest.fixture(scope="session")
-def kg(built) -> icskg.KnowledgeGraph:
-    return icskg.KnowledgeGraph(built)
+def built(settings):
+    from icskg.build import build
+
+    return build(settings)
 
 
 @pytest.fixture(scope="session")
-def report(built):
-    return icskg.check(built)
+def kg(built):
+    from icskg.api import KnowledgeGraph
+
+    return KnowledgeGraph(built)
 
 
-# --- Query layer (issue 4): one real Oxigraph server per session (tests/oxigraph_server.py) -------
+@pytest.fixture(scope="session")
+def report(settings):
+    from icskg.validate import validate
+
+    return validate(settings)
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +64,10 @@ def oxigraph():
 
 
 @pytest.fixture(scope="session")
-def remote_kg(oxigraph, kg):
+def remote_kg(oxigraph, built):
     """The built graph published to that server, opened through the remote backend."""
-    from icskg.publish import publish
+    import icskg
+    from icskg.outputs.publish import publish
 
-    publish(kg.graph, store=oxigraph.store_url, update=oxigraph.update_url, progress=False)
+    publish(built.ntriples(), store=oxigraph.store_url, update=oxigraph.update_url)
     return icskg.open_graph(ROOT, endpoint=oxigraph.query_url, timeout=30)

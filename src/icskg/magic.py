@@ -57,8 +57,9 @@ class GraphCache:
         self._open: dict[tuple, object] = {}
 
     def get(self, root=None, endpoint=None, graph=None, timeout=None):
-        from .api import DEFAULT_GRAPH, open_graph
-        from .remote import DEFAULT_TIMEOUT
+        from .api import open_graph
+        from .namespaces import DEFAULT_GRAPH
+        from .query.remote import DEFAULT_TIMEOUT
 
         graph = DEFAULT_GRAPH if graph is None else (graph or None)
         timeout = DEFAULT_TIMEOUT if timeout is None else timeout
@@ -73,7 +74,7 @@ class GraphCache:
 
 def _shaped(result):
     """A DataFrame for a SELECT (pandas imported lazily), else the value as the API gives it."""
-    from .results import DATAFRAME, shaped
+    from .query.results import DATAFRAME, shaped
 
     return shaped(result, DATAFRAME)
 

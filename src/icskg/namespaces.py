@@ -86,7 +86,7 @@ def shorten(iri: str) -> str:
     """`icskg:Partnership` for a full IRI that one of icskg's prefixes fits, else `<iri>`."""
     for prefix, namespace in _BY_LENGTH:
         if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
 
 

@@ -17,7 +17,11 @@ SHOWCASE_QUERY = "second_wave_partnerships"
 
 @main.command()
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["human", "json", "turtle", "github"]), default="human",
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["human", "json", "turtle", "github"]),
+    default="human",
     show_default=True,
 )
 @click.option(

@@ -28,7 +28,9 @@ def description(obj, graph, inferred: bool, sources: Path | None = None):
 @click.option("--inferred", is_flag=True, help="Add the OWL 2 RL inferred triples (trig: in their own named graph).")
 @output_option
 @click.option(
-    "--with-description", is_flag=True, help="Add the DCAT/VoID dataset description (`icskg describe`; validates first)."
+    "--with-description",
+    is_flag=True,
+    help="Add the DCAT/VoID dataset description (`icskg describe`; validates first).",
 )
 @click.pass_obj
 def export_command(obj, fmt, inferred, output, with_description):

@@ -94,8 +94,13 @@ def queries_command(obj, fmt):
                 "form": q.form,
                 "tags": list(q.tags),
                 "parameters": [
-                    {"name": p.name, "type": p.type, "required": p.required, "default": p.default,
-                     "description": p.description}
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.required,
+                        "default": p.default,
+                        "description": p.description,
+                    }
                     for p in q.parameters
                 ],
                 "example": q.example,

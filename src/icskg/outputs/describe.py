@@ -128,7 +128,9 @@ def _slug(graph: Graph, term) -> str:
 def _registry_triples(graph: BuiltGraph) -> set:
     """The triples of the registry-derived files (data/registries/), from the bytes the build read."""
     folder = "data/registries/"
-    return {(q.subject, q.predicate, q.object) for f in graph.files if f.shown.startswith(folder) for q in parse_terms(f)}
+    return {
+        (q.subject, q.predicate, q.object) for f in graph.files if f.shown.startswith(folder) for q in parse_terms(f)
+    }
 
 
 def shapes_iris(graph: BuiltGraph) -> list[URIRef]:
@@ -195,8 +197,10 @@ def describe(built: BuiltGraph, report: Report | None = None, inferred: bool = F
 
     ontology = URIRef(BASE + "ontology")
     version_iri = next(
-        (to_rdflib(q.object) for q in built.store.quads_for_pattern(ox.NamedNode(str(ontology)),
-                                                                    ox.NamedNode(str(OWL.versionIRI)), None)),
+        (
+            to_rdflib(q.object)
+            for q in built.store.quads_for_pattern(ox.NamedNode(str(ontology)), ox.NamedNode(str(OWL.versionIRI)), None)
+        ),
         None,
     )
     if version_iri is not None:  # the ontology's own triples stay in the data; this names the version used
@@ -223,7 +227,9 @@ def describe(built: BuiltGraph, report: Report | None = None, inferred: bool = F
     add((DATASET, VOID.subset, REGISTRY_DATA))
     add((REGISTRY_DATA, RDF.type, VOID.Dataset))
     add((REGISTRY_DATA, DCTERMS.title, Literal("Registry-derived data (ONS, NHS ODS, ROR/Wikidata)", lang="en")))
-    extract_rows = built.query(f"SELECT ?e ?licence WHERE {{ ?e a <{ICSKG.RegistryExtract}> OPTIONAL {{ ?e <{DCTERMS.license}> ?licence }} }}")
+    extract_rows = built.query(
+        f"SELECT ?e ?licence WHERE {{ ?e a <{ICSKG.RegistryExtract}> OPTIONAL {{ ?e <{DCTERMS.license}> ?licence }} }}"
+    )
     rows = [(row["e"], row["licence"]) for row in extract_rows]
     extracts = sorted({to_rdflib(e) for e, _l in rows})
     licences = {to_rdflib(lic) for _e, lic in rows if lic is not None} or {OGL}

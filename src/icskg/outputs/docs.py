@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .errors import InputError
-from .repo import Repository
+from ..build.repository import Repository
+from ..errors import InputError
 
 PAGES = (("icskg.ttl", "index.html", "OntPub"), ("concepts.ttl", "concepts.html", "VocPub"))
 

@@ -12,8 +12,10 @@ _CLASSES = "SELECT ?class (COUNT(*) AS ?n) WHERE { ?s a ?class } GROUP BY ?class
 
 def summary(graph: BuiltGraph) -> dict:
     asserted, inferred = graph.count(), graph.count(INFERRED)
-    counts = [(shorten(row["class"].value) if hasattr(row["class"], "value") else str(row["class"]), int(row["n"].value))
-              for row in graph.query(_CLASSES)]
+    counts = [
+        (shorten(row["class"].value) if hasattr(row["class"], "value") else str(row["class"]), int(row["n"].value))
+        for row in graph.query(_CLASSES)
+    ]
     return {
         "triples": {"asserted": asserted, "inferred": inferred, "total": asserted + inferred},
         "classes": dict(sorted(counts, key=lambda item: (-item[1], item[0]))),

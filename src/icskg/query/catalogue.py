@@ -28,7 +28,7 @@ import yaml
 
 from ..errors import InputError
 from ..namespaces import BASE
-from .params import to_term
+from .params import to_term, with_values
 from .scope import binding_problems, query_form, service_line
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
@@ -208,7 +208,6 @@ def query_form_of(text: str) -> str | None:
 
 def _check_parameters(query: StoredQuery) -> None:
     body = query.body
-    offset = query.text.count("\n", 0, query.text.index(body.strip()[:40])) if body.strip() else 0
     for parameter in query.parameters:
         if parameter.name in RESERVED:
             raise InputError(
@@ -220,20 +219,21 @@ def _check_parameters(query: StoredQuery) -> None:
             raise InputError(
                 f"parameter '{parameter.name}' is not a variable (?{parameter.name}) of the query", query.path
             )
-    problems = binding_problems(body, {p.name for p in query.parameters})
+        if parameter.default is not None:
+            try:
+                to_term(parameter.name, parameter.type, parameter.default)
+            except InputError as error:
+                raise InputError(f"default: {error.message}", query.path) from None
+    # The '#+' header lines are comments to the tokenizer, so the lines found in the whole text are the file's.
+    problems = binding_problems(query.text, {p.name for p in query.parameters})
     if problems:
         first = problems[0]
         raise InputError(
             f"parameter {first}; a parameter is bound by a VALUES block at the top of the WHERE clause, so use it "
             "there (docs/queries.md, the binding rule)",
             query.path,
-            first.line + offset,
+            first.line,
         )
-        if parameter.default is not None:
-            try:
-                to_term(parameter.name, parameter.type, parameter.default)
-            except InputError as error:
-                raise InputError(f"default: {error.message}", query.path) from None
     for name, value in query.example.items():
         parameter = query.parameter(str(name))
         if parameter is None:
@@ -245,6 +245,37 @@ def _check_parameters(query: StoredQuery) -> None:
     missing = [p.name for p in query.parameters if p.required and p.default is None and p.name not in query.example]
     if missing:
         raise InputError(f"required parameter(s) without an example value: {', '.join(missing)}", query.path)
+    _check_bound_text(query)
+
+
+_SAMPLES = {
+    "iri": "https://example.org/",
+    "string": "x",
+    "langstring": "x@en",
+    "date": "2000-01-01",
+    "gyearmonth": "2000-01",
+    "gyear": "2000",
+    "integer": 0,
+    "decimal": "0.0",
+    "boolean": "true",
+}
+
+
+def _check_bound_text(query: StoredQuery) -> None:
+    """The text every backend gets, with all parameters bound, must parse too: e.g. `BIND(... AS ?p)` of a
+    parameter `p` at the top of the WHERE clause is a syntax error once a VALUES block binds ?p there. The block
+    goes on the line of the WHERE clause's `{`, so Oxigraph's line is the file's."""
+    if not query.parameters:
+        return
+    bindings = {p.name: to_term(p.name, p.type, _SAMPLES[p.type]) for p in query.parameters}
+    problem = sparql_problem(with_values(query.text, bindings))
+    if problem is not None:
+        raise InputError(
+            f"the query does not parse once its parameters are bound by a VALUES block at the top of the WHERE "
+            f"clause (is a parameter the target of a BIND?): {problem[0]}",
+            query.path,
+            problem[1],
+        )
 
 
 def load_query(path: Path) -> StoredQuery:
@@ -260,10 +291,14 @@ def load_query(path: Path) -> StoredQuery:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(
-            f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8", shown, data[: error.start].count(b"\n") + 1
+            f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+            shown,
+            data[: error.start].count(b"\n") + 1,
         ) from None
     if not _QUERY_NAME.match(path.stem):
-        raise InputError("a stored query's file name must be a name: letters, digits and _ (e.g. partnerships_by_wave.rq)", shown)
+        raise InputError(
+            "a stored query's file name must be a name: letters, digits and _ (e.g. partnerships_by_wave.rq)", shown
+        )
     header = parse_header(text, path)
     _refuse_service(text, header, path)
     problem = sparql_problem(text)
@@ -337,7 +372,7 @@ def query_iri(query: StoredQuery):
     return URIRef(QUERY + query.name)
 
 
-def catalogue_graph(catalogue) -> Graph:
+def catalogue_graph(catalogue):
     """The catalogue as RDF: SHACL-AF executables with schema.org keywords and parameter specifications."""
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.namespace import RDF, RDFS, SH, SKOS

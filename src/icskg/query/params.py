@@ -127,6 +127,7 @@ def bind(query, values: dict) -> dict[str, ox.NamedNode | ox.Literal]:
 # by `to_term` if they hold a character an IRIREF may not), so a value can only ever be a value. A
 # query whose parameter this cannot bind is refused when the catalogue loads (icskg.query.scope).
 
+
 def values_block(bindings: dict) -> str:
     """`VALUES (?a ?b) { (term term) }`, each term in N-Triples syntax (Oxigraph's, which escapes quotes,
     backslashes and line breaks in literals)."""

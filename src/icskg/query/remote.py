@@ -95,9 +95,7 @@ class RemoteBackend:
             status = getattr(error.__context__, "code", None) or _STATUS.get(type(error))
             raise EndpointError(f"{where} answered HTTP {status}: {excerpt(_response_of(error))}") from None
         except urllib.error.HTTPError as error:
-            raise EndpointError(
-                f"{where} answered HTTP {error.code} {error.reason}: {excerpt(error.read())}"
-            ) from None
+            raise EndpointError(f"{where} answered HTTP {error.code} {error.reason}: {excerpt(error.read())}") from None
         except urllib.error.URLError as error:
             raise EndpointError(f"cannot reach {where}: {_reason(error.reason, self.timeout)}") from None
         except TimeoutError:

@@ -46,7 +46,7 @@ def shaped(result: Result, as_: str = ROWS):
     if as_ == DATAFRAME:
         return dataframe(result)
     if as_ != ROWS:
-        from .errors import InputError
+        from ..errors import InputError
 
         raise InputError(f"as_ must be one of {', '.join(RESULT_SHAPES)} (got {as_!r})")
     return rows(result)
@@ -82,7 +82,7 @@ def serialize(result: Result, fmt: str) -> bytes:
     """SPARQL 1.1 Query Results JSON or CSV by rdflib's serializers (ASK in CSV: `true`/`false`)."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         if fmt != "json":
-            from .errors import InputError
+            from ..errors import InputError
 
             raise InputError(
                 "a CONSTRUCT or DESCRIBE result is a graph: use the table (Turtle) or json (JSON-LD) format"

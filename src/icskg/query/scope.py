@@ -21,7 +21,8 @@ from ..errors import InputError
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[^\s{}()<>;,."'#]*(?:\.[^\s{}()<>;,."'#]+)*)?|:[^\s{}()<>;,."'#]*)
@@ -143,10 +144,10 @@ class BindingProblem:
 def binding_problems(text: str, names: set[str]) -> list[BindingProblem]:
     """Uses of the variables `names` that a VALUES join at the top of the WHERE clause would not bind."""
     found = tokens(text)
-    start = next((i for i, t in enumerate(found) if t.kind == "open"), None)
+    start = _where_token(found)
     if start is None or not names:
         return []
-    uses: list[tuple[str, _Group, bool, int]] = []  # (name, group, in an expression, offset)
+    uses: list[tuple[str, _Group, bool, bool, int]] = []  # (name, group, in an expression, after AS, offset)
     group = _Group("top", None)
     expression_depth = 0  # parentheses of a FILTER/BIND/HAVING expression not yet closed
     saved_depths: list[int] = []
@@ -183,14 +184,20 @@ def binding_problems(text: str, names: set[str]) -> list[BindingProblem]:
             if not in_expression:
                 group.binds.add(name)
             if name in names:
-                uses.append((name, group, in_expression, token.start))
+                uses.append((name, group, in_expression, binding, token.start))
         previous = (previous + [token])[-3:]
     problems = []
-    for name, where, in_expression, offset in uses:
+    for name, where, in_expression, binding, offset in uses:
         line = line_of(text, offset)
         hidden = where.hidden()
         if hidden:
-            problems.append(BindingProblem(name, line, f"is used inside {hidden}, which a value bound at the top of the WHERE clause does not reach"))
+            problems.append(
+                BindingProblem(
+                    name,
+                    line,
+                    f"is used inside {hidden}, which a value bound at the top of the WHERE clause does not reach",
+                )
+            )
         elif in_expression and where.kind in ("plain", "graph") and name not in where.binds:
             problems.append(
                 BindingProblem(
@@ -200,7 +207,30 @@ def binding_problems(text: str, names: set[str]) -> list[BindingProblem]:
                     "that expression cannot see a value bound at the top of the WHERE clause",
                 )
             )
+        elif binding and where.kind == "top":
+            problems.append(
+                BindingProblem(
+                    name,
+                    line,
+                    "is the target of a BIND at the top of the WHERE clause, where the VALUES block that binds the "
+                    "parameter already puts it in scope (SPARQL refuses that BIND)",
+                )
+            )
     return problems
+
+
+def _where_token(found: list[Token]) -> int | None:
+    """The index of the `{` that opens the WHERE clause: the first one outside parentheses (as in
+    `where_clause_start`; a projection `(EXISTS { ... } AS ?e)` comes before it)."""
+    depth = 0
+    for i, token in enumerate(found):
+        if token.kind == "lparen":
+            depth += 1
+        elif token.kind == "rparen":
+            depth -= 1
+        elif token.kind == "open" and depth == 0:
+            return i
+    return None
 
 
 def _opens_expression(previous: list[Token]) -> bool:

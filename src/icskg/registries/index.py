@@ -10,7 +10,16 @@ import datetime as dt
 from collections import defaultdict
 
 from ..namespaces import shorten
-from .landscape import CCG_VINTAGES, GSS_RE, ODS_RE, QID_RE, REGION_VINTAGES, STP_VINTAGES, TRUST_VINTAGES, VINTAGE_WINDOWS
+from .landscape import (
+    CCG_VINTAGES,
+    GSS_RE,
+    ODS_RE,
+    QID_RE,
+    REGION_VINTAGES,
+    STP_VINTAGES,
+    TRUST_VINTAGES,
+    VINTAGE_WINDOWS,
+)
 
 GSS_KIND_NAMES = {"E54": "STP/ICB", "E38": "CCG or sub-ICB location", "E40": "NHS England region"}
 FAMILIES = {"E54": STP_VINTAGES, "E38": CCG_VINTAGES, "E40": REGION_VINTAGES}
@@ -140,7 +149,10 @@ class RegistryIndex:
             others = ", ".join(sorted(shorten(e) for e in owners))
             other_kind = self.kind(sorted(owners)[0])
             if kind == "ods" and other_kind != self.kind(entity):
-                return f"{code} is the ODS code of an {other_kind} ({others}), but {name} is an {self.kind(entity)}", "kind"
+                return (
+                    f"{code} is the ODS code of an {other_kind} ({others}), but {name} is an {self.kind(entity)}",
+                    "kind",
+                )
             return f"{code} belongs to {others} in the extracts, not to {name}", "kind"
         return None, None
 

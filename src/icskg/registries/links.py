@@ -31,7 +31,6 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from ..errors import InputError
 from ..namespaces import ICSKG, ID, PREFIXES, bind_prefixes
-from .index import CODE_PATTERNS
 from .landscape import Landscape, load_landscape, normalise_name
 
 LINK = ID["link/"]
@@ -42,8 +41,12 @@ REGISTRY_IRIS = {
     "ods": "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/",
     "wikidata": "http://www.wikidata.org/entity/",
 }
-REGISTRY_SHAPES = ("RegistryCodeInExtract", "RegistryCodeOfRightKind", "RegistryLinkWithinVintageDates",
-                   "RegistryLinkResolves")
+REGISTRY_SHAPES = (
+    "RegistryCodeInExtract",
+    "RegistryCodeOfRightKind",
+    "RegistryLinkWithinVintageDates",
+    "RegistryLinkResolves",
+)
 """The shapes (shapes/registry-links.ttl) whose results `icskg links check` reports."""
 
 

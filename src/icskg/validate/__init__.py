@@ -64,8 +64,9 @@ def validate_graph(
     functions = Functions(sources, graph.query)
     names = ShapeNames(shapes)
     oxigraph_functions = functions.for_oxigraph()
-    runner = Runner(shapes, lambda text: graph.query(text, custom_functions=oxigraph_functions),
-                    graph.origins_of, names)
+    runner = Runner(
+        shapes, lambda text: graph.query(text, custom_functions=oxigraph_functions), graph.origins_of, names
+    )
     notes = []
     with step(f"validating ({engine} SHACL engine, {len(shapes)} shape triples)", progress):
         if engine == "pyshacl":

@@ -185,8 +185,16 @@ class Compiler:
         def check(component: str, select: str, where: str, **extra) -> None:
             query = f"SELECT DISTINCT {select} WHERE {{ {focus} {where} }}"
             checks.append(
-                Check(shape, sh(component + "ConstraintComponent"), severity, extra.pop("path", None), messages,
-                      query, top, **extra)
+                Check(
+                    shape,
+                    sh(component + "ConstraintComponent"),
+                    severity,
+                    extra.pop("path", None),
+                    messages,
+                    query,
+                    top,
+                    **extra,
+                )
             )
 
         if self.is_property_shape(shape):
@@ -195,8 +203,12 @@ class Compiler:
             for name in VALUE_COMPONENTS:
                 for parameter in g.objects(shape, sh(name)):
                     if name == "hasValue":
-                        check("HasValue", "?this", f"FILTER NOT EXISTS {{ ?this {path} {self.term(parameter)} }}",
-                              path=path_node)
+                        check(
+                            "HasValue",
+                            "?this",
+                            f"FILTER NOT EXISTS {{ ?this {path} {self.term(parameter)} }}",
+                            path=path_node,
+                        )
                         continue
                     fails = self.value_fails(shape, name, parameter, "?value")
                     check(_component(name), "?this ?value", f"?this {path} ?value . FILTER({fails})", path=path_node)
@@ -211,8 +223,9 @@ class Compiler:
                 check("UniqueLang", "?this", f"FILTER({self.unique_lang_fails('?this', path)})", path=path_node)
             for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
                 for other in g.objects(shape, sh(name)):
-                    check(_component(name), "?this ?value", self.pair_rows(name, path, self.term(other)),
-                          path=path_node)
+                    check(
+                        _component(name), "?this ?value", self.pair_rows(name, path, self.term(other)), path=path_node
+                    )
             if g.is_true(shape, sh("closed")):
                 raise Unsupported("sh:closed on a property shape")
             for constraint in g.objects(shape, sh("sparql")):
@@ -227,8 +240,16 @@ class Compiler:
             for parameter in g.objects(shape, sh(name)):
                 fails = self.value_fails(shape, name, parameter, "?this")
                 check(_component(name), "?this", f"FILTER({fails})", node_shape=True)
-        for name in ("minCount", "maxCount", "qualifiedValueShape", "uniqueLang", "equals", "disjoint", "lessThan",
-                     "lessThanOrEquals"):
+        for name in (
+            "minCount",
+            "maxCount",
+            "qualifiedValueShape",
+            "uniqueLang",
+            "equals",
+            "disjoint",
+            "lessThan",
+            "lessThanOrEquals",
+        ):
             if g.objects(shape, sh(name)):
                 raise Unsupported(f"sh:{name} on a node shape")
         if g.is_true(shape, sh("closed")):
@@ -241,8 +262,8 @@ class Compiler:
 
     def refuse_unknown(self, shape) -> None:
         for predicate in self.shapes.out.get(shape, {}):
-            if predicate.value.startswith(SH) and predicate.value[len(SH):] not in KNOWN_PARAMETERS:
-                raise Unsupported(f"sh:{predicate.value[len(SH):]} (a custom or unknown constraint parameter)")
+            if predicate.value.startswith(SH) and predicate.value[len(SH) :] not in KNOWN_PARAMETERS:
+                raise Unsupported(f"sh:{predicate.value[len(SH) :]} (a custom or unknown constraint parameter)")
         if self.shapes.value(shape, sh("qualifiedValueShapesDisjoint")) is not None and self.shapes.is_true(
             shape, sh("qualifiedValueShapesDisjoint")
         ):
@@ -253,14 +274,10 @@ class Compiler:
             return f"FILTER({self.count_fails(name, bound, '?this', path)})"
         n = f"?n{next(self._names)}"
         x = f"?x{next(self._names)}"
-        compare = "<" if name == "minCount" else ">"
-        return (
-            f"{{ SELECT ?this (COUNT(DISTINCT {x}) AS {n}) WHERE {{ ?this {path} {x} }} GROUP BY ?this }} "
-            f"FILTER({n} {compare} {bound})"
-            if name == "maxCount"
-            else f"OPTIONAL {{ SELECT ?this (COUNT(DISTINCT {x}) AS {n}) WHERE {{ ?this {path} {x} }} GROUP BY ?this }} "
-            f"FILTER(COALESCE({n}, 0) < {bound})"
-        )
+        counts = f"{{ SELECT ?this (COUNT(DISTINCT {x}) AS {n}) WHERE {{ ?this {path} {x} }} GROUP BY ?this }}"
+        if name == "maxCount":
+            return f"{counts} FILTER({n} > {bound})"
+        return f"OPTIONAL {counts} FILTER(COALESCE({n}, 0) < {bound})"
 
     def pair_rows(self, name: str, path: str, other: str) -> str:
         if name == "equals":
@@ -276,8 +293,12 @@ class Compiler:
 
     def closed_rows(self, shape, node: str) -> str:
         g = self.shapes
-        allowed = [p for nested in g.objects(shape, sh("property")) for p in [g.value(nested, sh("path"))]
-                   if isinstance(p, ox.NamedNode)]
+        allowed = [
+            p
+            for nested in g.objects(shape, sh("property"))
+            for p in [g.value(nested, sh("path"))]
+            if isinstance(p, ox.NamedNode)
+        ]
         for ignored in g.objects(shape, sh("ignoredProperties")):
             members = g.items(ignored)
             if members is None:
@@ -311,9 +332,16 @@ class Compiler:
         constraint_messages = tuple(g.objects(constraint, sh("message")))
         node_shape = not self.is_property_shape(shape)
         return Check(
-            shape, sh("SPARQLConstraintComponent"), severity, g.value(shape, sh("path")),
+            shape,
+            sh("SPARQLConstraintComponent"),
+            severity,
+            g.value(shape, sh("path")),
             constraint_messages + tuple(m for m in messages if m not in constraint_messages),
-            query, top, sparql=True, node_shape=node_shape, constraint=constraint,
+            query,
+            top,
+            sparql=True,
+            node_shape=node_shape,
+            constraint=constraint,
         )
 
     def declared_prefixes_of(self, node) -> dict:
@@ -411,7 +439,7 @@ class Compiler:
         if name == "datatype":
             return f"!({self.has_datatype(v, parameter)})"
         if name == "nodeKind":
-            kind = parameter.value[len(SH):] if parameter.value.startswith(SH) else None
+            kind = parameter.value[len(SH) :] if parameter.value.startswith(SH) else None
             if kind not in NODE_KINDS:
                 raise Unsupported(f"sh:nodeKind {parameter}")
             return "!" + NODE_KINDS[kind].format(v=v)
@@ -440,7 +468,7 @@ class Compiler:
             if tags is None:
                 raise Unsupported("sh:languageIn that is not a list")
             matches = " || ".join(f"langMatches(LANG({v}), {self.term(t)})" for t in tags)
-            return f"!(isLiteral({v}) && LANG({v}) != \"\" && ({matches or 'false'}))"
+            return f'!(isLiteral({v}) && LANG({v}) != "" && ({matches or "false"}))'
         if name == "node":
             return self.shape_fails(parameter, v)
         if name == "not":
@@ -460,7 +488,7 @@ class Compiler:
         if not isinstance(datatype, ox.NamedNode):
             raise Unsupported("sh:datatype that is not an IRI")
         if datatype.value == RDF + "langString":
-            return f"(isLiteral({v}) && LANG({v}) != \"\")"
+            return f'(isLiteral({v}) && LANG({v}) != "")'
         test = f"isLiteral({v}) && DATATYPE({v}) = {self.term(datatype)}"
         if datatype.value in CASTABLE and datatype.value != XSD + "string":
             test += f" && COALESCE(isLiteral({self.term(datatype)}(STR({v}))), false)"
@@ -502,7 +530,7 @@ class Compiler:
         a, b = f"?l{next(self._names)}", f"?l{next(self._names)}"
         return (
             f"EXISTS {{ {node} {path} {a} . {node} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
-            f"LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}"
+            f'LANG({a}) != "" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}'
         )
 
     # --- terms and paths ------------------------------------------------------------------------------
@@ -523,11 +551,13 @@ class Compiler:
             if not members or len(members) < 2:
                 raise Unsupported("a sequence path that is not a list of two or more paths")
             return "(" + "/".join(self.path(m) for m in members) + ")"
-        for name, wrap in (("inversePath", "^({})"), ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
-                           ("zeroOrOnePath", "({})?")):
+        for name, operator in (("inversePath", "^"), ("zeroOrMorePath", "*"), ("oneOrMorePath", "+"),
+                               ("zeroOrOnePath", "?")):
             inner = g.value(node, sh(name))
             if inner is not None:
-                return wrap.format(self.path(inner))
+                text = self.path(inner)
+                text = text if isinstance(inner, ox.NamedNode) else f"({text})"
+                return f"^{text}" if operator == "^" else f"{text}{operator}"
         alternatives = g.value(node, sh("alternativePath"))
         if alternatives is not None:
             members = g.items(alternatives)

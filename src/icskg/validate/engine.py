@@ -179,5 +179,16 @@ def term_name(term) -> str:
 
 
 def sort_results(results) -> list[Result]:
-    return sorted(set(results), key=lambda r: (r.file or "~", r.line or 0, r.focus, r.path or "", r.shape_name,
-                                               r.component, r.value or "", r.message))
+    return sorted(
+        set(results),
+        key=lambda r: (
+            r.file or "~",
+            r.line or 0,
+            r.focus,
+            r.path or "",
+            r.shape_name,
+            r.component,
+            r.value or "",
+            r.message,
+        ),
+    )

@@ -20,7 +20,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 
 def printable(text: str) -> str:
     """Control characters (and bidirectional overrides) as visible escapes, e.g. \\x1b."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def term_text(term: str | None) -> str | None:
@@ -51,7 +53,9 @@ def format_human(report: Report) -> str:
         lines.append(printable(f"note: {note}"))
     counts = report.counts()
     verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{verdict}: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info")
+    lines.append(
+        f"{verdict}: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info"
+    )
     return "\n".join(lines)
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..terms import rdflib_graph, to_oxigraph
+from ..terms import quiet_ill_typed_warnings, rdflib_graph, to_oxigraph
 from .engine import Runner
-from ..terms import quiet_ill_typed_warnings
 from .functions import Functions
 from .report import Result
 from .shapes import ShapesGraph, sh

@@ -77,7 +77,9 @@ def check_shapes(shapes: ShapesGraph) -> None:
     """Raise ShapesError listing every problem found, or return quietly."""
     if len(shapes) == 0 or not Compiler(shapes).targeted_shapes():
         where = shapes.files[0].shown if shapes.files else "shapes/"
-        raise ShapesError([Problem(where, None, "no shapes with targets: nothing would be validated (add shapes/*.ttl)")])
+        raise ShapesError(
+            [Problem(where, None, "no shapes with targets: nothing would be validated (add shapes/*.ttl)")]
+        )
     problems = meta_problems(shapes) + reference_problems(shapes) + sparql_problems(shapes) + pattern_problems(shapes)
     if problems:
         raise ShapesError(sorted(set(problems), key=lambda p: (p.file or "", p.line or 0, p.message)))
@@ -141,18 +143,31 @@ def sparql_problems(shapes: ShapesGraph) -> list[Problem]:
             continue
         variable = "?this" if is_target else "$this"
         if not re.search(re.escape(variable) + r"\b", text):
-            problems.append(_at(shapes, owner, f"the SPARQL query of a {'target' if is_target else 'constraint'} "
-                                               f"must use {variable} (the focus node)"))
+            problems.append(
+                _at(
+                    shapes,
+                    owner,
+                    f"the SPARQL query of a {'target' if is_target else 'constraint'} "
+                    f"must use {variable} (the focus node)",
+                )
+            )
         if not is_target:
             for problem in binding_problems(text.replace("$PATH", "<urn:x-icskg:path>"), {"this"}):
                 problems.append(_at(shapes, owner, f"SPARQL: $this {problem.reason} (query line {problem.line})"))
             for word, rule in FORBIDDEN.items():
                 if any(t.word == word for t in tokens(text)):
                     problems.append(_at(shapes, owner, f"SPARQL: a SHACL-SPARQL constraint may not contain {rule}"))
-        for function in set(re.findall(r"icskgfn:(\w+)", text)) | set(re.findall(re.escape(FUNCTIONS) + r"(\w+)", text)):
+        for function in set(re.findall(r"icskgfn:(\w+)", text)) | set(
+            re.findall(re.escape(FUNCTIONS) + r"(\w+)", text)
+        ):
             if function not in NAMES:
-                problems.append(_at(shapes, owner, f"SPARQL: icskgfn:{function} is not one of icskg's functions "
-                                                   f"({', '.join(sorted(NAMES))})"))
+                problems.append(
+                    _at(
+                        shapes,
+                        owner,
+                        f"SPARQL: icskgfn:{function} is not one of icskg's functions ({', '.join(sorted(NAMES))})",
+                    )
+                )
         syntax = _syntax_error(text, prefixes)
         if syntax:
             problems.append(_at(shapes, owner, f"SPARQL syntax error: {syntax}"))
@@ -187,8 +202,14 @@ def pattern_problems(shapes: ShapesGraph) -> list[Problem]:
         arguments = f'"", {pattern}' + (f", {flags}" if isinstance(flags, ox.Literal) else "")
         answer = next(iter(ox.Store().query(f"SELECT (COALESCE(isLiteral(REGEX({arguments})), false) AS ?ok) {{}}")))
         if answer["ok"] is None or answer["ok"].value != "true":
-            problems.append(_at(shapes, holder, f"sh:pattern {pattern.value!r} (flags {flags.value if flags else '-'}) "
-                                                "is not a regular expression SPARQL's REGEX accepts"))
+            problems.append(
+                _at(
+                    shapes,
+                    holder,
+                    f"sh:pattern {pattern.value!r} (flags {flags.value if flags else '-'}) "
+                    "is not a regular expression SPARQL's REGEX accepts",
+                )
+            )
     return problems
 
 

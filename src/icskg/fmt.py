@@ -17,9 +17,8 @@ from pathlib import Path
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
-from .build.files import read_file
+from .build.files import read_turtle_files
 from .build.parse import parse_terms
-from .errors import InputError
 from .namespaces import bind_prefixes
 from .terms import rdflib_graph
 
@@ -49,9 +48,9 @@ def canonical_turtle(graph: Graph, header: str = "") -> str:
     return header + body.rstrip("\n") + "\n"
 
 
-def canonical_text(path: Path, shown: str | None = None) -> tuple[str, str]:
+def canonical_text(path: Path, root: Path | None = None) -> tuple[str, str]:
     """The file's current text and its canonical form (parsed by Oxigraph, as the build parses it)."""
-    file = read_file(path, shown or str(path))
+    (file,) = read_turtle_files([path], root)
     text = file.text()
     graph = rdflib_graph(parse_terms(file))
     return text, canonical_turtle(graph, leading_comments(text))
@@ -62,10 +61,7 @@ def format_files(paths: list[Path], check: bool, root: Path | None = None) -> li
     An error names the file relative to `root` (as `icskg validate` does), when it is under it."""
     planned = []
     for path in paths:
-        if path.suffix != ".ttl":
-            raise InputError(f"unsupported file type '{path.suffix or path.name}': only Turtle (.ttl) files", path)
-        shown = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
-        text, canonical = canonical_text(path, shown)
+        text, canonical = canonical_text(path, root)
         if text != canonical:
             planned.append((path, canonical))
     if not check:

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from icskg.cli import main
 from repo_factory import ROOT, make_repo
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 README = CORPUS / "README.md"
 SOURCES = ROOT.parent / "shared" / "sources"
 PREFIXES = """@prefix partnership: <https://w3id.org/icskg/id/partnership/> .

@@ -1,0 +1,371 @@
+"""The remote backend against a real Oxigraph server: same call, same answer as the embedded store.
+
+The parity tests iterate over whatever is in queries/, with each query's example parameters and with its
+defaults (only the required parameters given), and compare the answers as RDF terms (value, datatype,
+language; blank nodes differ by store, so they compare as one), in order when the query orders its
+solutions and as a multiset otherwise. Failures of the endpoint are exercised with a closed port and a
+tiny misbehaving http.server on loopback; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal
+from rdflib.compare import isomorphic
+
+import icskg
+from icskg.api import EndpointBackend, KnowledgeGraph
+from icskg.errors import EndpointError, InputError
+from icskg.query.catalogue import load_catalogue
+from icskg.query.embedded import EmbeddedBackend
+from icskg.query.params import bind, values_block
+from icskg.query.scope import tokens
+from oxigraph_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+STORED = list(load_catalogue(ROOT / "queries"))
+
+HOSTILE = [  # as in test_params.py
+    'care" } UNION { ?resource ?property ?label } #',
+    "care' } UNION { ?resource ?property ?label } #",
+    '"""} UNION {?s ?p ?o}"""',
+    "care\n} UNION { ?resource ?property ?label }\n#",
+    "x } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o",
+    "# a comment\n?label",
+    '\\" } UNION { ?a ?b ?c } #',
+    "> <http://example.org/> ",
+    "\u0000\r\t\u2028 }",
+]
+ECHO_QUERY = (
+    "#+ summary: echo\n#+ parameters:\n#+   text:\n#+     type: string\n#+     required: true\n"
+    "#+ example:\n#+   text: x\nSELECT ?text (STRLEN(?text) AS ?length) WHERE { }\n"
+)
+
+
+def defaults_only(query) -> dict:
+    """The smallest call: required parameters (from the example), everything else left to its default."""
+    return {p.name: query.example[p.name] for p in query.parameters if p.required and p.default is None}
+
+
+CALLS = [(q.name, "example", q.example) for q in STORED] + [(q.name, "defaults", defaults_only(q)) for q in STORED]
+
+
+def orders(text: str) -> bool:
+    """Whether the query orders its solutions: ORDER BY after its WHERE clause (not in a subquery)."""
+    depth, seen_where = 0, False
+    for token in tokens(text):
+        if token.kind == "open":
+            depth += 1
+            seen_where = True
+        elif token.kind == "close":
+            depth -= 1
+        elif seen_where and depth == 0 and token.word == "ORDER":
+            return True
+    return False
+
+
+def term_key(term):
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return ("bnode",)
+    if isinstance(term, Literal):
+        return ("literal", str(term), str(term.datatype or ""), term.language or "")
+    return ("iri", str(term))
+
+
+def comparable(result, ordered: bool) -> list:
+    """An ASK answer, or the solutions as RDF terms: a list if the query orders them, else sorted (a multiset)."""
+    if result.type == "ASK":
+        return [bool(result.askAnswer)]
+    names = [str(v) for v in result.vars]
+    solutions = [tuple((name, term_key(term)) for name, term in zip(names, row, strict=True)) for row in result]
+    return solutions if ordered else sorted(solutions, key=repr)
+
+
+_EMBEDDED: dict[tuple[str, str], object] = {}
+
+
+def embedded_answer(kg, name, how, params):
+    if (name, how) not in _EMBEDDED:
+        _EMBEDDED[name, how] = kg.query_result(name, **params)
+    return _EMBEDDED[name, how]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name,how,params", CALLS, ids=[f"{n}-{h}" for n, h, _ in CALLS])
+def test_every_stored_query_gives_the_same_answer(kg, remote_kg, name, how, params):
+    ordered = orders(kg.stored(name).text)
+    remote = comparable(remote_kg.query_result(name, **params), ordered)
+    assert remote == comparable(embedded_answer(kg, name, how, params), ordered)
+    remote_values, embedded_values = remote_kg.query(name, **params), kg.query(name, **params)  # as Python values
+    if ordered or isinstance(remote_values, bool):
+        assert remote_values == embedded_values
+    else:
+        assert sorted(map(repr, remote_values)) == sorted(map(repr, embedded_values))
+
+
+def test_orders_tells_an_ordered_query():
+    assert orders("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s")
+    assert orders("SELECT ?s WHERE { ?s ?p ?o }\norder by desc(?s)")
+    assert not orders("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 1 } }")
+    assert not orders("SELECT ?s WHERE { ?s ?p 'ORDER BY' } # ORDER BY ?s")
+
+
+@pytest.mark.server
+def test_parity_covers_answers_not_just_empty_lists(kg, remote_kg):
+    nonempty = [name for name, how, params in CALLS if kg.query(name, **params)]
+    assert len(nonempty) >= len(CALLS) // 2, "most stored queries returned nothing: the parity test would prove little"
+
+
+def test_the_embedded_backend_is_the_store(kg, built):
+    assert isinstance(kg.backend, EmbeddedBackend) and kg.backend.built is built
+    assert not kg.is_remote and kg.built is built
+
+
+@pytest.mark.server
+def test_the_remote_graph_is_remote(remote_kg):
+    assert remote_kg.is_remote and isinstance(remote_kg.backend, EndpointBackend)
+    assert remote_kg.built is None and remote_kg.graph is None
+    assert sorted(remote_kg.catalogue.queries) == [q.name for q in STORED]
+
+
+@pytest.mark.server
+def test_ad_hoc_sparql_counts_the_same(kg, built, remote_kg):
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    triples = built.ntriples().count(b"\n")  # asserted + inferred, what was published
+    assert remote_kg.sparql(text) == kg.sparql(text) == [{"n": triples}]
+    assert remote_kg.sparql("ASK { ?s a ?c }") is kg.sparql("ASK { ?s a ?c }") is True
+
+
+@pytest.mark.server
+def test_construct_gives_the_same_graph(kg, remote_kg):
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> ; ?p ?o }"
+    embedded = kg.sparql(text)
+    assert len(embedded) > 0
+    assert isomorphic(remote_kg.sparql(text), embedded)
+
+
+@pytest.mark.server
+def test_dataframes_agree(kg, remote_kg):
+    name, params = "search_labels", {"text": "care"}
+    embedded = kg.query_df(name, **params)
+    remote = remote_kg.query(name, as_="dataframe", **params)
+    assert len(embedded) > 0
+    assert list(remote.columns) == list(embedded.columns)
+    assert remote.values.tolist() == embedded.values.tolist()  # search_labels orders its rows
+
+
+@pytest.mark.server
+def test_only_the_published_graph_is_queried(oxigraph, remote_kg, built):
+    other = "http://example.org/not-icskg"
+    body = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    request = urllib.request.Request(
+        f"{oxigraph.store_url}?graph={urllib.parse.quote(other, safe='')}", data=body, method="PUT"
+    )
+    request.add_header("Content-Type", "application/n-triples")
+    urllib.request.urlopen(request, timeout=10).close()
+    assert remote_kg.sparql("ASK { <http://example.org/s> ?p ?o }") is False
+    assert remote_kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": built.ntriples().count(b"\n")}]
+    everything = KnowledgeGraph(backend=EndpointBackend(oxigraph.query_url, graph=None))
+    assert everything.sparql("ASK { GRAPH ?g { <http://example.org/s> ?p ?o } }") is True
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_strings_match_nothing_remote(remote_kg, hostile):
+    assert remote_kg.query("search_labels", text=hostile) == []
+
+
+@pytest.mark.server
+def test_hostile_strings_come_back_verbatim_remote(oxigraph, tmp_path):
+    (tmp_path / "echo.rq").write_text(ECHO_QUERY, encoding="utf-8")
+    kg = KnowledgeGraph(backend=EndpointBackend(oxigraph.query_url), catalogue=load_catalogue(tmp_path))
+    for hostile in HOSTILE:
+        assert kg.query("echo", text=hostile) == [{"text": hostile, "length": len(hostile)}]
+
+
+# --- what goes over the wire --------------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every query with an empty result and remembers what it was sent."""
+
+    seen: list[dict] = []
+    reply: tuple[int, str, bytes] = (
+        200,
+        "application/sparql-results+json",
+        b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+    )
+    delay = 0.0
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length).decode("utf-8")
+        type(self).seen.append(
+            {
+                "path": self.path,
+                "content_type": self.headers.get("Content-Type"),
+                "accept": self.headers.get("Accept"),
+                "form": urllib.parse.parse_qs(body),
+            }
+        )
+        time.sleep(type(self).delay)
+        status, content_type, payload = type(self).reply
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client that gave up (the timeout test) is expected: no traceback on stderr
+
+
+@contextmanager
+def fake_endpoint(reply=None, delay=0.0):
+    handler = type("Handler", (_Recorder,), {"seen": [], "delay": delay})
+    if reply is not None:
+        handler.reply = reply
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_text_sent_is_the_stored_text_plus_one_values_block(kg):
+    query = kg.stored("search_labels")
+    hostile = HOSTILE[0]
+    with fake_endpoint() as (url, handler):
+        remote = KnowledgeGraph(
+            backend=EndpointBackend(url, graph="https://w3id.org/icskg/graph"), catalogue=kg.catalogue
+        )
+        assert remote.query("search_labels", text=hostile) == []
+    (request,) = handler.seen
+    assert request["content_type"] == "application/x-www-form-urlencoded"
+    assert "application/sparql-results+json" in request["accept"]
+    assert request["form"]["default-graph-uri"] == ["https://w3id.org/icskg/graph"]
+    (sent,) = request["form"]["query"]
+    block = values_block(bind(query, {"text": hostile}))
+    assert sent.count(block) == 1
+    assert sent.replace(" " + block, "", 1) == query.text
+
+
+def test_without_a_graph_no_default_graph_is_sent():
+    with fake_endpoint() as (url, handler):
+        KnowledgeGraph(backend=EndpointBackend(url, graph=None)).sparql("SELECT ?x WHERE { ?x ?p ?o }")
+    (request,) = handler.seen
+    assert "default-graph-uri" not in request["form"]
+    assert request["form"]["query"] == ["SELECT ?x WHERE { ?x ?p ?o }"]
+
+
+def test_closed_port_is_a_clear_endpoint_error():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    started = time.monotonic()
+    with pytest.raises(EndpointError, match="cannot reach .*connection refused") as caught:
+        icskg.open_graph(ROOT, endpoint=url, timeout=2).sparql("ASK {}")
+    assert caught.value.exit_code == 3
+    assert time.monotonic() - started < 2
+
+
+def test_http_500_reports_status_and_body():
+    reply = (500, "text/plain", b"Internal trouble: the store is on fire " + b"x" * 1000)
+    with fake_endpoint(reply) as (url, _):
+        with pytest.raises(EndpointError) as caught:
+            KnowledgeGraph(backend=EndpointBackend(url)).sparql("ASK {}")
+    message = str(caught.value)
+    assert "HTTP 500" in message and "the store is on fire" in message
+    assert len(message) < 500  # only the first part of the body
+
+
+@pytest.mark.server
+def test_http_400_from_oxigraph_is_reported(oxigraph):
+    backend = EndpointBackend(oxigraph.query_url)
+    with pytest.raises(EndpointError, match="HTTP 400"):
+        backend.request("SELECT * WHERE { ?s ?p }", "application/sparql-results+json")
+
+
+@pytest.mark.server
+def test_http_404_is_reported(oxigraph):
+    with pytest.raises(EndpointError, match="HTTP 404"):
+        KnowledgeGraph(backend=EndpointBackend(oxigraph.base + "/no-such-service")).sparql("ASK {}")
+
+
+@pytest.mark.parametrize(
+    "reply,message",
+    [
+        ((200, "application/sparql-results+json", b"{not json"), "malformed SPARQL results JSON"),
+        ((200, "application/sparql-results+json", b'{"head": {}}'), "malformed SPARQL results JSON"),
+        (
+            (200, "application/sparql-results+json", b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{}}]}}'),
+            "malformed",
+        ),
+        ((200, "text/html", b"<html>a login page</html>"), "not SPARQL results JSON"),
+    ],
+    ids=["not-json", "no-results", "bad-binding", "html"],
+)
+def test_malformed_responses_are_endpoint_errors(reply, message):
+    with fake_endpoint(reply) as (url, _):
+        with pytest.raises(EndpointError, match=message):
+            KnowledgeGraph(backend=EndpointBackend(url)).sparql("SELECT ?x WHERE { ?x ?p ?o }")
+
+
+def test_a_malformed_graph_is_an_endpoint_error():
+    with fake_endpoint((200, "text/turtle", b"this is not turtle <")) as (url, _):
+        with pytest.raises(EndpointError, match="malformed graph"):
+            KnowledgeGraph(backend=EndpointBackend(url)).sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def test_a_slow_endpoint_times_out():
+    with fake_endpoint(delay=3) as (url, _):
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="within 0.5 s"):
+            KnowledgeGraph(backend=EndpointBackend(url, timeout=0.5)).sparql("ASK {}")
+        assert time.monotonic() - started < 2.5
+
+
+def test_bad_endpoint_settings_are_input_errors():
+    with pytest.raises(InputError, match="http"):
+        EndpointBackend("ftp://example.org/sparql")
+    with pytest.raises(InputError, match="http"):
+        icskg.open_graph(ROOT, endpoint="localhost:7878/query")
+    with pytest.raises(InputError, match="timeout"):
+        EndpointBackend("http://127.0.0.1:1/query", timeout=0)
+
+
+def test_bad_sparql_is_refused_before_the_endpoint_is_called():
+    with fake_endpoint() as (url, handler):
+        remote = KnowledgeGraph(backend=EndpointBackend(url))
+        with pytest.raises(InputError, match="SPARQL syntax error"):
+            remote.sparql("SELECT ?x WHERE { ?x")
+        with pytest.raises(InputError, match="SPARQL Update"):
+            remote.sparql("DELETE WHERE { ?s ?p ?o }")
+    assert handler.seen == []
+
+
+@pytest.mark.server
+def test_json_and_csv_results_pass_through(remote_kg, kg):
+    data = json.loads(remote_kg.query_serialized("classes", "json"))
+    assert data["head"]["vars"] == ["class", "label", "instances"]
+    assert len(data["results"]["bindings"]) == len(kg.query("classes"))
+    csv_lines = remote_kg.query_serialized("classes", "csv").decode("utf-8").splitlines()
+    assert csv_lines[0] == "class,label,instances"
+    assert len(csv_lines) - 1 == len(kg.query("classes"))

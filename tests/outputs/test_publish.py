@@ -1,0 +1,160 @@
+"""`icskg publish`: N-Triples from the store replace a named graph of a real Oxigraph server atomically."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from icskg.build.files import read_turtle_files
+from icskg.build.graph import BuiltGraph
+from icskg.build.pipeline import build_files
+from icskg.build.rules import INFERRED
+from icskg.cli import main
+from icskg.errors import EndpointError, InputError
+from icskg.outputs.publish import publish, update_url_for
+from icskg.settings import Settings
+from oxigraph_server import free_port
+
+pytestmark = pytest.mark.server
+
+TEST_GRAPH = "https://w3id.org/icskg/graph/test-publish"
+
+
+@pytest.fixture(scope="module")
+def small(built, settings) -> BuiltGraph:
+    """The ontology and one data file, built like the whole graph (publish behaves the same at any size)."""
+    repo = built.repo
+    paths = [p for p in repo.graph_files() if p.parent.name == "ontology" or p.name == "partnerships.ttl"]
+    return build_files(read_turtle_files(paths, repo.root), settings, repo)
+
+
+def as_graph(ntriples: bytes) -> Graph:
+    return Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+
+
+def graph_at(server, graph_iri: str) -> Graph:
+    url = f"{server.store_url}?graph={urllib.parse.quote(graph_iri, safe='')}"
+    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return as_graph(response.read())
+
+
+def select(server, query: str) -> list[str]:
+    request = urllib.request.Request(
+        server.query_url, data=urllib.parse.urlencode({"query": query}).encode(), headers={"Accept": "text/csv"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read().decode("utf-8").splitlines()[1:]
+
+
+def named_graphs(server) -> set[str]:
+    return set(select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
+
+
+def count_in(server, graph_iri: str) -> int:
+    return int(select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")[0])
+
+
+def run(*args: str, env: dict | None = None):
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_publish_twice_holds_exactly_the_new_graph(oxigraph, small):
+    first = small.ntriples(inferred=False)
+    second = small.ntriples(inferred=True)
+    assert len(second) > len(first)
+    done = publish(first, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    assert done.triples == small.count() and done.graph == TEST_GRAPH and done.bytes == len(first)
+    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(first))
+
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            seen.append(count_in(oxigraph, TEST_GRAPH))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        done = publish(second, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    finally:
+        stop.set()
+        thread.join()
+    assert done.triples == small.count() + small.count(INFERRED)
+    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(second))
+    assert seen, "the reader never got an answer"
+    assert set(seen) <= {small.count(), done.triples}, "a reader saw a half-loaded graph"
+    assert not [g for g in named_graphs(oxigraph) if g.startswith("urn:uuid:")], "a staging graph was left behind"
+
+
+def test_failed_upload_leaves_the_published_graph_alone(oxigraph, small):
+    asserted = small.ntriples(inferred=False)
+    publish(asserted, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    closed = f"http://127.0.0.1:{free_port()}/store"
+    with pytest.raises(EndpointError, match="connection refused"):
+        publish(small.ntriples(), store=closed, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(asserted))
+    # an upload the store refuses (not N-Triples) fails the same way, and its staging graph is dropped
+    with pytest.raises(EndpointError, match="HTTP 4"):
+        publish(b"this is not N-Triples\n", store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(asserted))
+    assert not [g for g in named_graphs(oxigraph) if g.startswith("urn:uuid:")]
+
+
+def test_publish_refuses_bad_input(oxigraph, small):
+    data = small.ntriples(inferred=False)
+    with pytest.raises(InputError, match="absolute IRI"):
+        publish(data, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri="graph> } DROP ALL")
+    with pytest.raises(InputError, match="http"):
+        publish(data, store="file:///tmp/x", update=oxigraph.update_url)
+    assert "graph> } DROP ALL" not in named_graphs(oxigraph)
+
+
+def test_publish_shows_progress_only_when_asked(oxigraph, small, capfd):
+    data = small.ntriples(inferred=False)
+    publish(data, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH, progress=True)
+    assert f"uploading {small.count()} triples" in capfd.readouterr().err
+    publish(data, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    assert capfd.readouterr().err == ""
+
+
+def test_cli_publish(oxigraph, built, repo_root):
+    args = ["--root", str(repo_root), "publish", "--endpoint", oxigraph.query_url, "--store", oxigraph.store_url]
+    result = run(*args, "--graph", TEST_GRAPH, env={"CI": "true", "ICSKG_PROGRESS": None})
+    assert result.exit_code == 0, result.output
+    triples = built.count() + built.count(INFERRED)
+    assert f"published {triples} triples to <{TEST_GRAPH}>; the endpoint now holds {triples}" in result.stdout
+    assert "uploading" not in result.stderr, "no progress bar on CI"
+    assert count_in(oxigraph, TEST_GRAPH) == triples  # the content itself: test_publish_twice_...
+    closed = f"http://127.0.0.1:{free_port()}"
+    result = run("--root", str(repo_root), "publish", "--endpoint", f"{closed}/query", "--store", f"{closed}/store")
+    assert result.exit_code == 3, result.output
+    assert "connection refused" in result.stderr
+
+
+def test_cli_publish_shows_progress_when_asked(oxigraph, built, repo_root):
+    args = ["--root", str(repo_root), "publish", "--endpoint", oxigraph.query_url, "--store", oxigraph.store_url]
+    result = run(*args, "--graph", TEST_GRAPH, env={"ICSKG_PROGRESS": "1"})
+    assert result.exit_code == 0, result.output
+    triples = built.count() + built.count(INFERRED)
+    assert f"published {triples} triples to <{TEST_GRAPH}>" in result.stdout
+    assert f"uploading {triples} triples" in result.stderr
+
+
+def test_update_url_and_progress_rules():
+    assert update_url_for("http://127.0.0.1:7878/query") == "http://127.0.0.1:7878/update"
+    assert update_url_for("http://host/ds/query") == "http://host/ds/update"
+    assert update_url_for("http://host/sparql") == "http://host/sparql"
+    with pytest.raises(InputError, match="--update"):
+        update_url_for("http://host/endpoint")
+    assert Settings.load(environ={"CI": "true"}).progress is False
+    assert Settings.load(environ={"CI": "true", "ICSKG_PROGRESS": "1"}).progress is True

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from icskg.load import load_files
-from icskg.reason import infer
-from icskg.validate import load_shapes, validate
+from icskg.build.files import read_turtle_files
+from icskg.build.pipeline import build_files
+from icskg.settings import Settings
+from icskg.validate import ShapesGraph, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 2_000
@@ -77,7 +78,20 @@ def test_conforms_to_the_repository_shapes(landscape):
     if not shape_files:
         pytest.skip("shapes/ holds no Turtle files yet: nothing to validate the generated landscape against")
     out, _ = landscape
-    loaded = load_files(sorted((ROOT / "ontology").glob("*.ttl")) + _files(out), ROOT)
-    report = validate(loaded, infer(loaded.graph), load_shapes(shape_files, ROOT), None)
+    files = read_turtle_files(sorted((ROOT / "ontology").glob("*.ttl")), ROOT) + read_turtle_files(_files(out), out)
+    graph = build_files(files, Settings.load(root=ROOT, environ={}))
+    report = validate_graph(graph, ShapesGraph(read_turtle_files(shape_files, ROOT)))
     violations = [r for r in report.results if r.severity == "Violation"]
-    assert not violations, "\n".join(f"{r.focus} {r.path}: {r.message} ({r.shape})" for r in violations[:20])
+    assert not violations, "\n".join(f"{r.focus} {r.path}: {r.message} ({r.shape_name})" for r in violations[:20])
+
+
+def test_injected_violations_break_the_shapes_they_aim_at(tmp_path):
+    """generate(..., violations=n) breaks n nodes per kind of mutation (tests/validate/test_equality.py relies on it)."""
+    generate.generate(TARGET, tmp_path, seed=7, violations=1)
+    files = read_turtle_files(sorted((ROOT / "ontology").glob("*.ttl")), ROOT)
+    files += read_turtle_files(_files(tmp_path), tmp_path)
+    graph = build_files(files, Settings.load(root=ROOT, environ={}))
+    report = validate_graph(graph, ShapesGraph(read_turtle_files(sorted((ROOT / "shapes").glob("*.ttl")), ROOT)))
+    components = {r.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent") for r in report.results}
+    aimed = {kind.split(":", 1)[0] for kind in generate.MUTATIONS}
+    assert aimed <= components, f"mutations that broke nothing: {sorted(aimed - components)}"

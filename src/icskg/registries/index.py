@@ -67,6 +67,7 @@ class RegistryIndex:
         self.entity_gss_prefixes: dict[str, set[str]] = defaultdict(set)
         self.entity_codes: dict[str, set[str]] = defaultdict(set)
         self.dates: dict[str, dict[str, dt.date]] = defaultdict(dict)
+        self.records: set[str] = set()
 
     @classmethod
     def from_query(cls, query) -> RegistryIndex:
@@ -74,6 +75,7 @@ class RegistryIndex:
         index = cls()
         for row in query(_RECORDS):
             record, entity, vintage = _value(row["record"]), _value(row["entity"]), _value(row["vintage"])
+            index.records.add(record)
             if vintage:
                 index.entity_vintages[entity].add(vintage)
             for name in ("gss", "ods", "qid"):
@@ -102,8 +104,8 @@ class RegistryIndex:
 
     @property
     def has_records(self) -> bool:
-        """Whether any registry data was imported (a partial or generated graph has none to check against)."""
-        return bool(self.entity_vintages or self.entity_codes)
+        """Whether any registry record was imported (a partial or generated graph has none to check against)."""
+        return bool(self.records)
 
     def is_registry_entity(self, node: str) -> bool:
         return node in self.entity_vintages or node in self.entity_codes

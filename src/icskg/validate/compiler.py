@@ -8,8 +8,10 @@ component reports them, as pySHACL does). Shapes used inside other shapes (sh:no
 sh:and, sh:xone, sh:qualifiedValueShape, sh:property of a nested shape) become a boolean SPARQL
 expression "this node does not conform", so a logical constraint is one FILTER.
 
-A SHACL-SPARQL constraint runs once, its `$this` bound by joining the focus subquery at the top of
-its WHERE clause (the binding rule of icskg.query.scope, which the shape checker enforces).
+A SHACL-SPARQL constraint runs once, its `$this` bound by joining the focus nodes at the top of its
+WHERE clause (the binding rule of icskg.query.scope, which the shape checker enforces). Where the focus
+nodes go is marked in each query (`focus_marker`); the engine computes a shape's focus nodes once and
+puts them there as a VALUES block when they are few (so the join starts from them), or as the subquery.
 
 Whatever this compiler does not cover raises `Unsupported`: that targeted shape is then validated by
 pySHACL (icskg.validate.reference), and the report says so. tests/validate/test_equality.py compares
@@ -88,6 +90,15 @@ class Plan:
     checks: list[Check] = field(default_factory=list)
     declined: dict = field(default_factory=dict)  # targeted shape -> why pySHACL validates it
     tops: list = field(default_factory=list)
+    focus: dict = field(default_factory=dict)  # targeted shape -> SELECT DISTINCT ?this (its focus nodes)
+
+
+FOCUS_MARK = re.compile(r"#ICSKG-FOCUS (\?\w+)\n")
+
+
+def focus_marker(variable: str = "?this") -> str:
+    """Where the focus nodes of a check go (a SPARQL comment, on its own line, until the engine fills it)."""
+    return f"\n#ICSKG-FOCUS {variable}\n"
 
 
 def compile_shapes(shapes: ShapesGraph) -> Plan:
@@ -97,7 +108,9 @@ def compile_shapes(shapes: ShapesGraph) -> Plan:
     for top in compiler.targeted_shapes():
         plan.tops.append(top)
         try:
-            plan.checks += compiler.top_level(top)
+            checks, focus = compiler.top_level(top)
+            plan.checks += checks
+            plan.focus[top] = focus
         except Unsupported as reason:
             plan.declined[top] = str(reason)
     return plan
@@ -127,7 +140,7 @@ class Compiler:
         return self.shapes.value(shape, sh("path")) is not None
 
     def targets(self, shape) -> str:
-        """A subquery binding ?this to each focus node of `shape` once."""
+        """A group pattern binding ?this to the focus nodes of `shape` (a node may come more than once)."""
         g = self.shapes
         parts = []
         for cls in g.objects(shape, sh("targetClass")):
@@ -145,8 +158,7 @@ class Compiler:
             parts.append(self.sparql_target(target))
         if not parts:
             raise Unsupported("a shape without targets")
-        union = " UNION ".join(f"{{ {p} }}" for p in parts)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+        return " UNION ".join(f"{{ {p} }}" for p in parts)
 
     def sparql_target(self, target) -> str:
         g = self.shapes
@@ -161,13 +173,15 @@ class Compiler:
         return f"{{ {body} }}"
 
     # --- top level: rows of results -------------------------------------------------------------------
-    def top_level(self, shape) -> list[Check]:
+    def top_level(self, shape) -> tuple[list[Check], str]:
+        """The checks of a targeted shape, and the query of its focus nodes."""
         self._prefixes: dict = {}
         self._prologues: list = []
-        focus = self.targets(shape)
-        checks = self.shape_checks(shape, focus, shape)
+        targets = self.targets(shape)
+        checks = self.shape_checks(shape, focus_marker(), shape)
         prologue = self.prologue()
-        return [replace(c, query=prologue + c.query) for c in checks if c.query]
+        focus = f"{prologue}SELECT DISTINCT ?this WHERE {{ {targets} }}"
+        return [replace(c, query=prologue + c.query) for c in checks if c.query], focus
 
     def prologue(self) -> str:
         lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(self._prefixes.items())]
@@ -568,7 +582,7 @@ class Compiler:
 
     @staticmethod
     def rename_this(focus: str, name: str) -> tuple[str, str]:
-        """The focus subquery with ?this renamed (to nest it), and the new name."""
+        """The focus pattern with ?this renamed (to nest it), and the new name."""
         return re.sub(r"\?this\b", name, focus), name
 
 

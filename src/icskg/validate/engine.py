@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from ..build.origins import Origin
 from ..namespaces import shorten
-from .compiler import Check, Compiler, Plan, Unsupported
+from ..query.scope import split_prologue
+from .compiler import FOCUS_MARK, Check, Compiler, Plan, Unsupported
 from .report import SEVERITIES, Result
 from .shapes import SH, ShapesGraph, sh
 
@@ -120,11 +121,17 @@ class Runner:
         """(results, the targeted shapes whose queries failed -> why); results of those shapes are dropped."""
         results: dict = {}
         failed: dict = {}
+        focus: dict = {}
         for check in plan.checks:
             if not check.query or check.top in failed:
                 continue
             try:
-                solutions = self.query(check.query)
+                if check.top not in focus:
+                    focus[check.top] = self.focus_nodes(plan.focus[check.top])
+                nodes, subquery = focus[check.top]
+                if nodes == []:
+                    continue  # no focus node: nothing to check
+                solutions = self.query(fill_focus(check.query, nodes, subquery))
                 names = [v.value for v in solutions.variables]
                 found = [self.result(check, solution, names) for solution in solutions]
             except (SyntaxError, OSError, ValueError, RuntimeError) as error:
@@ -134,6 +141,18 @@ class Runner:
                 results.setdefault(check.top, set()).add(result)
         kept = [r for top, found in results.items() if top not in failed for r in found]
         return kept, failed
+
+    def focus_nodes(self, query: str) -> tuple[list | None, str]:
+        """A shape's focus nodes (None when too many, or blank nodes, to write out) and their subquery."""
+        prologue, select = split_prologue(query)
+        subquery = f"{{ {select} }}"
+        nodes = []
+        for solution in self.query(query):
+            node = solution["this"]
+            if isinstance(node, ox.BlankNode) or len(nodes) >= INLINE_FOCUS:
+                return None, subquery
+            nodes.append(node)
+        return nodes, subquery
 
     def result(self, check: Check, solution, names: list[str]) -> Result:
         row = {name: solution[name] for name in names if solution[name] is not None}
@@ -172,6 +191,23 @@ class Runner:
             severity=SEVERITIES.get(severity.value, "Violation"),
             message=message,
         )
+
+
+INLINE_FOCUS = 5000
+"""Up to this many focus nodes go into a check as a VALUES block (the join starts from them); more stay a
+subquery, which the store evaluates as part of the check."""
+
+
+def fill_focus(query: str, nodes: list | None, subquery: str) -> str:
+    """The check with its focus nodes in place of each focus marker (renamed where the check nests them)."""
+
+    def fill(match: re.Match) -> str:
+        variable = match.group(1)
+        if nodes is not None:
+            return f"\nVALUES {variable} {{ {' '.join(str(n) for n in nodes)} }}\n"
+        return "\n" + re.sub(r"\?this\b", variable, subquery) + "\n"
+
+    return FOCUS_MARK.sub(fill, query)
 
 
 def term_name(term) -> str:

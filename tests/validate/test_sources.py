@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from icskg.cli import main
-from icskg.quotes import normalise
+from icskg.validate.sources import normalise
 from repo_factory import make_repo
 
 TEXT = "Headline\nNHS Providers head of strategy said: \u201cICSs are an important\u00a0vehicle.\u201d\n"
@@ -100,7 +100,15 @@ def test_without_source_texts_the_check_is_skipped_with_a_note(tmp_path):
 
 def test_every_quote_in_the_repository_is_found_in_its_source(report):
     failures = [
-        r for r in report.results if r.shape.startswith(("shape:QuoteFound", "shape:ExcerptFound", "shape:SourceFile"))
+        r for r in report.results if r.shape_name.startswith(("shape:QuoteFound", "shape:ExcerptFound", "shape:SourceFile"))
     ]
     assert not failures, failures
     assert not report.notes, "the repository's source texts should be found beside it, in ../shared/sources"
+
+
+def test_an_explicit_sources_folder_that_does_not_exist_is_an_input_error(tmp_path):
+    root = make_repo(tmp_path, {"data/q.ttl": data("ICSs are an important vehicle.")})
+    result = CliRunner().invoke(main, ["--root", str(root), "validate", "--sources", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
+    result = CliRunner(env={"ICSKG_SOURCES": str(tmp_path / "nowhere")}).invoke(main, ["--root", str(root), "validate"])
+    assert result.exit_code == 2 and "does not exist" in result.output

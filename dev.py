@@ -1,7 +1,7 @@
 """Set up and run icskg with nothing but Python 3.11+ (no make needed): see README "Quick start".
 
-python3 dev.py run    # create .venv, install, build + validate + summary + a showcase query
-python3 dev.py test   # create .venv, install, lint (ruff, icskg fmt --check) and run the tests
+python3 dev.py run    # create .venv, install icskg, build + validate + summary + a showcase query
+python3 dev.py test   # create .venv, install icskg with its test extras, lint and run the whole test suite
 """
 
 from __future__ import annotations
@@ -9,13 +9,17 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
-STAMP = VENV / ".installed"
+
+
+def say(text: str) -> None:
+    print(f"dev.py: {text}", flush=True)
 
 
 def sh(*args: str | Path) -> None:
@@ -25,16 +29,22 @@ def sh(*args: str | Path) -> None:
         sys.exit(code)
 
 
-def install() -> None:
-    """(Re)install into .venv when pyproject.toml changed since the last install."""
+def install(extras: str) -> None:
+    """(Re)install into .venv when pyproject.toml changed since the last install of these extras."""
+    stamp = VENV / f".installed-{extras or 'run'}"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.is_file() and STAMP.read_text() == wanted:
+    if stamp.is_file() and stamp.read_text() == wanted:
         return
+    started = time.monotonic()
     if not (BIN / "python").exists():
+        say("creating the virtual environment .venv")
         venv.create(VENV, with_pip=True)
+    what = "icskg and what it needs to run" if not extras else f"icskg with its {extras} extras (linters, test tools)"
+    say(f"installing {what} into .venv; the first time this downloads packages (a minute or two)")
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
-    STAMP.write_text(wanted)
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
+    stamp.write_text(wanted)
+    say(f"installed in {time.monotonic() - started:.0f} s")
 
 
 def run() -> None:
@@ -51,14 +61,15 @@ def lint() -> None:
 
 def test() -> None:
     lint()
-    sh(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+    sh(BIN / "python", "-m", "pytest", "-q", "-n", "auto", "--dist", "loadgroup", *sys.argv[2:])
 
 
-TASKS = {"install": lambda: None, "run": run, "lint": lint, "test": test}
+TASKS = {"install": ("test", lambda: None), "run": ("", run), "lint": ("test", lint), "test": ("test", test)}
 
 if __name__ == "__main__":
     task = sys.argv[1] if len(sys.argv) > 1 else ""
     if task not in TASKS:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(TASKS)}}}")
-    install()
-    TASKS[task]()
+    extras, action = TASKS[task]
+    install(extras)
+    action()

@@ -86,7 +86,7 @@ def test_conforms_to_the_repository_shapes(landscape):
 
 
 def test_injected_violations_break_the_shapes_they_aim_at(tmp_path):
-    """generate(..., violations=n) breaks n nodes per kind of mutation (tests/validate/test_equality.py relies on it)."""
+    """generate(..., violations=n) breaks n nodes per kind of mutation (tests/validate/test_equality.py uses it)."""
     generate.generate(TARGET, tmp_path, seed=7, violations=1)
     files = read_turtle_files(sorted((ROOT / "ontology").glob("*.ttl")), ROOT)
     files += read_turtle_files(_files(tmp_path), tmp_path)

@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from repo_factory import make_repo
 
 import icskg.validate
 from icskg.api import open_graph
 from icskg.build import cache as caching
 from icskg.build import pipeline
 from icskg.settings import Settings
+from repo_factory import make_repo
 
 QUOTE_WITHOUT_SOURCE = """@prefix icskg: <https://w3id.org/icskg/ontology#> .
 @prefix statement: <https://w3id.org/icskg/id/statement/> .

@@ -63,7 +63,10 @@ def test_blank_node_labels_are_local_to_each_file():
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ("<https://example.org/a> <https://example.org/p> <<( <https://example.org/a> <https://example.org/p> 1 )>> .", 1),
+        (
+            "<http://e.org/s> <http://e.org/p> <<( <http://e.org/a> <http://e.org/q> 1 )>> .",
+            1,
+        ),
         ("<https://example.org/a> <https://example.org/p> 1 {| <https://example.org/q> 2 |} .", 1),
         ("\n<< <https://example.org/a> <https://example.org/p> 1 >> <https://example.org/q> 2 .", 2),
         ('<https://example.org/a> <https://example.org/p> "x"@en--ltr .', 1),
@@ -84,7 +87,13 @@ def test_rdf_1_2_marks_inside_strings_and_iris_are_fine():
 
 
 def nested(depth: int) -> str:
-    return "<https://example.org/a> <https://example.org/p> " + "[ <https://example.org/p> " * depth + "1" + " ]" * depth + " .\n"
+    return (
+        "<https://example.org/a> <https://example.org/p> "
+        + "[ <https://example.org/p> " * depth
+        + "1"
+        + " ]" * depth
+        + " .\n"
+    )
 
 
 def test_nesting_up_to_the_limit_loads_and_deeper_is_refused_with_its_line():
@@ -108,13 +117,18 @@ def test_a_token_larger_than_the_parsers_buffer_is_a_clear_error():
 def test_a_syntax_error_names_file_and_line_and_loads_nothing():
     store = ox.Store()
     with pytest.raises(InputError) as raised:
-        load_turtle(store, file_of('<https://example.org/a> <https://example.org/p> 1 .\n<https://example.org/b> <p> .'))
+        load_turtle(
+            store, file_of("<https://example.org/a> <https://example.org/p> 1 .\n<https://example.org/b> <p> .")
+        )
     assert str(raised.value).startswith("data/x.ttl:2: Turtle syntax error:")
     assert len(store) == 0, "a file loads whole or not at all"
 
 
 def test_typed_literals_are_stored_in_canonical_form_and_ill_typed_ones_as_written():
     store = ox.Store()
-    text = '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<https://example.org/a> <https://example.org/p> "+05"^^xsd:integer , "2018-02-30"^^xsd:date .'
+    text = (
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://example.org/a> <https://example.org/p> "+05"^^xsd:integer , "2018-02-30"^^xsd:date .'
+    )
     load_turtle(store, file_of(text))
     assert sorted(q.object.value for q in store) == ["2018-02-30", "5"]

@@ -96,7 +96,9 @@ def test_same_triples_as_owlrl_on_edge_cases(name):
 def test_inferred_triples_never_repeat_asserted_ones():
     store = store_of("ex:A rdfs:subClassOf ex:B . ex:x a ex:A , ex:B .")
     assert materialise(store)
-    asserted = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    asserted = {
+        (q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
     assert inferred(store) and not inferred(store) & asserted
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     assert (ox.NamedNode("https://example.org/x"), rdf_type, ox.NamedNode("https://example.org/B")) in asserted
@@ -107,7 +109,9 @@ UNSUPPORTED = {
     "restriction": "ex:R a owl:Restriction ; owl:onProperty ex:p ; owl:hasValue ex:v . ex:x ex:p ex:v .",
     "transitive property": "ex:p a owl:TransitiveProperty . ex:a ex:p ex:b . ex:b ex:p ex:c .",
     "functional property": "ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , ex:c .",
-    "RL vocabulary as a superproperty": "ex:kind rdfs:subPropertyOf rdf:type . ex:x ex:kind ex:C . ex:C rdfs:subClassOf ex:D .",
+    "RL vocabulary as a superproperty": (
+        "ex:kind rdfs:subPropertyOf rdf:type . ex:x ex:kind ex:C . ex:C rdfs:subClassOf ex:D ."
+    ),
     "range of classes": "ex:p rdfs:range owl:Class . ex:x ex:p ex:C .",
     "blank-node class": "ex:x a ex:A . ex:A rdfs:subClassOf [ owl:unionOf (ex:B ex:C) ] .",
 }

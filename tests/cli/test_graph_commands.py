@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
-from repo_factory import ROOT, make_repo
 
 from icskg.build import build
 from icskg.build.rules import INFERRED
 from icskg.cli import main
 from icskg.errors import InputError
 from icskg.settings import Settings
+from repo_factory import ROOT, make_repo
 
 ORGANIZATION = ox.NamedNode("http://www.w3.org/ns/org#Organization")
 RDF_TYPE = ox.NamedNode(str(RDF.type))

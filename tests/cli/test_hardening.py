@@ -22,13 +22,11 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-import pyoxigraph as ox
-from oxigraph_server import free_port, oxigraph_binary
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
-from repo_factory import ROOT, make_repo
 
 from icskg.cli import main
 from icskg.errors import EndpointError, InputError
@@ -37,6 +35,8 @@ from icskg.outputs.export import ASSERTED_GRAPH, INFERRED_GRAPH, export
 from icskg.outputs.publish import publish
 from icskg.query.catalogue import load_catalogue, load_query
 from icskg.query.remote import DEFAULT_TIMEOUT, RemoteBackend
+from oxigraph_server import free_port, oxigraph_binary
+from repo_factory import ROOT, make_repo
 
 SRC = ROOT / "src" / "icskg"
 
@@ -205,10 +205,13 @@ class PersistentOxigraph:
             return set(response.read().decode().splitlines()[1:])
 
 
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
 def big_graph(triples: int) -> bytes:
     """N-Triples, as BuiltGraph.ntriples gives them to publish."""
     lines = (
-        f'<https://w3id.org/icskg/id/test/{i}> <http://example.org/p> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        f'<https://w3id.org/icskg/id/test/{i}> <http://example.org/p> "{i}"^^<{XSD_INTEGER}> .\n'
         for i in range(triples)
     )
     return "".join(lines).encode("utf-8")

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from repo_factory import make_repo
 
 from icskg.cli import main
 from icskg.progress import step
 from icskg.settings import Settings
+from repo_factory import make_repo
 
 
 @pytest.mark.parametrize(

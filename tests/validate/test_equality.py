@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from fixture_harness import FIXTURES, ROOT, SETTINGS, run, shapes
 
+from fixture_harness import FIXTURES, ROOT, SETTINGS, run, shapes
 from icskg.build.files import read_turtle_files
 from icskg.build.pipeline import build_files
 from icskg.validate import ShapesGraph, SourceTexts, validate_graph

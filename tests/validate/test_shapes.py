@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from fixture_harness import FIXTURE_NAME, FIXTURES, expectations, outcomes, run, shapes
 
+from fixture_harness import FIXTURE_NAME, FIXTURES, expectations, outcomes, run, shapes
 from icskg.namespaces import SHAPES
 from icskg.validate.formats import format_human
 from icskg.validate.shapes import RDF_TYPE, sh

@@ -100,7 +100,9 @@ def test_without_source_texts_the_check_is_skipped_with_a_note(tmp_path):
 
 def test_every_quote_in_the_repository_is_found_in_its_source(report):
     failures = [
-        r for r in report.results if r.shape_name.startswith(("shape:QuoteFound", "shape:ExcerptFound", "shape:SourceFile"))
+        r
+        for r in report.results
+        if r.shape_name.startswith(("shape:QuoteFound", "shape:ExcerptFound", "shape:SourceFile"))
     ]
     assert not failures, failures
     assert not report.notes, "the repository's source texts should be found beside it, in ../shared/sources"

@@ -59,7 +59,9 @@ def read_file(path: Path, shown: str | None = None) -> InputFile:
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise InputError(f"cannot read the file ({reason}): make it a readable regular file, or remove it", shown) from None
+        raise InputError(
+            f"cannot read the file ({reason}): make it a readable regular file, or remove it", shown
+        ) from None
     return InputFile(path, shown, data)
 
 

@@ -87,7 +87,7 @@ def mention_line(text: str, iri: str) -> int | None:
     forms = [f"<{iri}>"]
     for prefix, namespace in prefixes_in(text).items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            forms.append(f"{prefix}:{iri[len(namespace):]}")
+            forms.append(f"{prefix}:{iri[len(namespace) :]}")
     for number, line in enumerate(text.splitlines(), start=1):
         for form in forms:
             at = line.find(form)

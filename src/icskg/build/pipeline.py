@@ -1,7 +1,7 @@
 """Build the graph of record: read each file once, parse it into the store, infer, cache.
 
-    files (bytes) -> cache key -> [cache hit: load the store's N-Quads]
-                               -> [miss: Oxigraph parses each file, OWL 2 RL in the store, write the cache]
+files (bytes) -> cache key -> [cache hit: load the store's N-Quads]
+                           -> [miss: Oxigraph parses each file, OWL 2 RL in the store, write the cache]
 """
 
 from __future__ import annotations

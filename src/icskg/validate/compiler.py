@@ -565,8 +565,12 @@ class Compiler:
             if not members or len(members) < 2:
                 raise Unsupported("a sequence path that is not a list of two or more paths")
             return "(" + "/".join(self.path(m) for m in members) + ")"
-        for name, operator in (("inversePath", "^"), ("zeroOrMorePath", "*"), ("oneOrMorePath", "+"),
-                               ("zeroOrOnePath", "?")):
+        for name, operator in (
+            ("inversePath", "^"),
+            ("zeroOrMorePath", "*"),
+            ("oneOrMorePath", "+"),
+            ("zeroOrOnePath", "?"),
+        ):
             inner = g.value(node, sh(name))
             if inner is not None:
                 text = self.path(inner)

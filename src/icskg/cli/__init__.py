@@ -2,8 +2,10 @@
 
 Exit codes: 0 ok; 1 the graph does not conform (or files are not canonical); 2 usage or input error;
 3 endpoint error; 4 internal error (a one-line message; `icskg --debug ...` shows the traceback).
+The group lives in main.py; each module below adds its commands to it (the order `icskg --help` lists).
 """
 
+from . import graph_commands, output_commands, query_commands, registry_commands  # noqa: F401 - they register
 from .main import main
 
 __all__ = ["main"]

@@ -67,11 +67,3 @@ def main(ctx, root, debug):
     Exit codes: 0 ok; 1 does not conform (or not canonical); 2 usage or input error; 3 endpoint error;
     4 internal error."""
     ctx.obj = Context(root, debug)
-
-
-def register() -> None:
-    """Attach the commands of each module (import order is the order `icskg --help` lists them)."""
-    from . import graph_commands, output_commands, query_commands, registry_commands  # noqa: F401
-
-
-register()

@@ -19,9 +19,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
 from ..fmt import canonical_turtle
-from ..namespaces import ICSKG, ID, bind_prefixes
+from ..namespaces import ICSKG, bind_prefixes
 from ..progress import step
+from .iris import EVENT, entity_iri, extract_iri, record_iri
 from .landscape import Landscape, MergedRecord, load_landscape, merge_records, vintage_sort_key
+from .links import links_graph, write_unlinked_report
 
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -30,17 +32,6 @@ ODS_IRI = "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/"
 WD_IRI = "http://www.wikidata.org/entity/"
 GITHUB = "https://github.com/"
 
-EXTRACT = ID["extract/"]
-RECORD = ID["record/"]
-EVENT = ID["event/"]
-
-ENTITY_BASE = {
-    "stp": ID["partnership/"],
-    "ccg": ID["organisation/"],
-    "trust": ID["organisation/"],
-    "region": ID["organisation/"],
-    "ror": ID["organisation/"],
-}
 ENTITY_CLASS = {"stp": ICSKG.Partnership}
 AREA_OF_KIND = {"region": "regions", "ccg": "ccgs", "trust": "trusts", "ror": "ror"}
 ICB_VINTAGES = {"2022-07", "2023-04", "2024-04"}
@@ -65,18 +56,6 @@ HEADERS = {
     "ror": "organisations that the copied ROR records describe, with their Wikidata QIDs",
     "successions": "mergers the STP lists show, and ODS successions between imported organisations",
 }
-
-
-def entity_iri(kind: str, key: str) -> URIRef:
-    return URIRef(ENTITY_BASE[kind] + key)
-
-
-def record_iri(record: MergedRecord) -> URIRef:
-    return URIRef(RECORD + record.slug)
-
-
-def extract_iri(landscape: Landscape, name: str) -> URIRef:
-    return URIRef(EXTRACT + landscape.extracts[name].slug)
 
 
 def header(area: str) -> str:
@@ -255,7 +234,6 @@ class ImportResult:
 
 def import_registries(root: Path, out_dir: Path | None = None, progress: bool = False) -> ImportResult:
     """Read `root/registries`, write `root/data/registries/*.ttl` (and the links). Same input, same bytes."""
-    from .links import links_graph, write_unlinked_report
 
     started = time.perf_counter()
     with step(f"reading the registry extracts in {_shown(root / 'registries', root)}", progress):

@@ -31,6 +31,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from ..errors import InputError
 from ..namespaces import ICSKG, ID, PREFIXES, bind_prefixes
+from .iris import ENTITY_BASE, entity_iri, extract_iri
 from .landscape import Landscape, load_landscape, normalise_name
 
 LINK = ID["link/"]
@@ -101,7 +102,6 @@ def _codes(link: dict) -> list[tuple[str, str]]:
 
 def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict]]:
     """links.ttl from links.yaml: one icskg:RegistryLink per link, and SKOS matches on the source entity."""
-    from .importer import ENTITY_BASE, extract_iri
 
     path = root / "registries" / "links.yaml"
     spec = load_spec(root)
@@ -237,7 +237,6 @@ def _quads(path: Path) -> list:
 # --------------------------------------------------------------------------- suggestions
 def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
     """Registry entities whose name in some vintage matches `name` after normalisation, best first."""
-    from .importer import entity_iri
 
     landscape = load_landscape(root / "registries")
     wanted = normalise_name(name)

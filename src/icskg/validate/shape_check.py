@@ -28,9 +28,11 @@ from ..namespaces import FUNCTIONS
 from ..query.scope import binding_problems, split_prologue, tokens
 from .compiler import Compiler, Unsupported, compile_shapes
 from .engine import Runner
+from .formats import term_text
 from .functions import NAMES
 from .shapes import ShapesGraph, sh
 
+SHSH = r"<http://www\.w3\.org/ns/shacl-shacl#(\w+)>"
 REFERENCES = ("node", "not", "property", "qualifiedValueShape")
 FORBIDDEN = {
     "VALUES": "a VALUES clause (SHACL 1.0 section 5.3.1.1, pre-bound variables)",
@@ -100,9 +102,9 @@ def meta_problems(shapes: ShapesGraph) -> list[Problem]:
     problems = []
     for result in results:
         node = _term(result.focus)
-        what = f"{result.message} ({result.shape_name}"
-        what += f", path {result.path}" if result.path else ""
-        what += f", value {result.value})" if result.value else ")"
+        what = f"{result.message} ({re.sub(SHSH, r'shsh:\1', result.shape_name)}"
+        what += f", path {term_text(result.path)}" if result.path else ""
+        what += f", value {term_text(result.value)})" if result.value else ")"
         problems.append(_at(shapes, node, f"not a well-formed shape (SHACL-for-SHACL): {what}"))
     return problems
 
@@ -175,13 +177,20 @@ def sparql_problems(shapes: ShapesGraph) -> list[Problem]:
 
 
 def _syntax_error(text: str, prefixes: dict) -> str | None:
+    """Oxigraph's syntax error for a shape's query, with the line in the query as the shape writes it."""
     prologue, body = split_prologue(text.replace("$PATH", "<urn:x-icskg:path>"))
     declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
     query = declared + prologue + re.sub(r"\$(\w+)", r"?\1", body)
     try:
         ox.Store().query(query)
     except SyntaxError as error:
-        return str(error)
+        message = str(error)
+        match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+        if not match:
+            return message[:300]
+        line = int(match.group(1)) - declared.count("\n")
+        detail = " ".join(match.group(3).split())
+        return f"line {line} of its query, column {match.group(2)}: {detail[:200]}"
     except (OSError, ValueError, RuntimeError):
         return None
     return None

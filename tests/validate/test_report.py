@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
-from repo_factory import ROOT, make_repo
 
 from icskg.cli import main
+from repo_factory import ROOT, make_repo
 
 SOURCES = ROOT.parent / "shared" / "sources"
 MISQUOTE = """@prefix icskg: <https://w3id.org/icskg/ontology#> .

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from repo_factory import make_repo
 
 from icskg.cli import main
+from repo_factory import make_repo
 
 HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
@@ -15,7 +15,10 @@ HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix icskg: <https://w3id.org/icskg/ontology#> .
 
 """
-SPARQL = 'sh:sparql [ a sh:SPARQLConstraint ; sh:message "m" ; sh:prefixes <https://w3id.org/icskg/shapes> ; sh:select """{}""" ]'
+SPARQL = (
+    'sh:sparql [ a sh:SPARQLConstraint ; sh:message "m" ; sh:prefixes <https://w3id.org/icskg/shapes> ; '
+    'sh:select """{}""" ]'
+)
 
 CASES = {
     "undefined-node-shape": (

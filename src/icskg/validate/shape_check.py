@@ -102,7 +102,8 @@ def meta_problems(shapes: ShapesGraph) -> list[Problem]:
     problems = []
     for result in results:
         node = _term(result.focus)
-        what = f"{result.message} ({re.sub(SHSH, r'shsh:\1', result.shape_name)}"
+        shape = re.sub(SHSH, r"shsh:\1", result.shape_name)
+        what = f"{result.message} ({shape}"
         what += f", path {term_text(result.path)}" if result.path else ""
         what += f", value {term_text(result.value)})" if result.value else ")"
         problems.append(_at(shapes, node, f"not a well-formed shape (SHACL-for-SHACL): {what}"))

@@ -6,6 +6,8 @@ No timings are asserted here: benchmarks/run.py measures, the tests only check w
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -95,3 +97,43 @@ def test_injected_violations_break_the_shapes_they_aim_at(tmp_path):
     components = {r.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent") for r in report.results}
     aimed = {kind.split(":", 1)[0] for kind in generate.MUTATIONS}
     assert aimed <= components, f"mutations that broke nothing: {sorted(aimed - components)}"
+
+
+@pytest.mark.slow
+def test_run_writes_every_figure(tmp_path):
+    """benchmarks/run.py on a 2k landscape (no references) writes results.json and report.md with every step."""
+    out = tmp_path / "results"
+    options = ["--sizes", "2k", "--repeat", "1", "--no-reference", "--query-repeat", "1"]
+    options += ["--out", str(out), "--work", str(tmp_path / "work")]
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), *options]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert "Traceback" not in finished.stderr, finished.stderr[-3000:]
+    report = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert {"machine", "config", "graphs", "growth", "targets"} <= report.keys()
+    assert {"pyoxigraph", "rdflib", "owlrl", "pyshacl"} <= report["machine"]["packages"].keys()
+    assert report["machine"]["cpus"] and report["machine"]["python"]
+    [entry] = report["graphs"]
+    assert entry["graph"] == "2k" and "error" not in entry["core"], entry["core"].get("error")
+    core = entry["core"]
+    for step in ("oxigraph_parse", "parse", "rules", "build", "validate_compiled", "total"):
+        assert core[step]["median_s"] > 0, step
+    assert core["raw_triples"] == core["triples"]  # pyoxigraph's bulk load and icskg's parse read the same triples
+    assert entry["data_triples"] < core["triples"] <= entry["data_triples"] + _ontology_triples()
+    assert core["inferred"] > 0 and core["peak_mb"] > 0
+    assert core["results"]["Violation"] > 0  # the run injects violations (--violations 1)
+    assert set(core["queries"]) == {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    for step in ("validate_cold", "validate_warm", "open_query_cold"):
+        assert entry["process"][step]["median_s"] > 0 and "error" not in entry["process"][step], step
+    assert "pyshacl" not in entry and "owlrl" not in entry
+    targets = {t["target"]: t["met"] for t in report["targets"]}
+    assert targets["1M: parse + infer + validate < 60 s"] is None  # not measured at 2k
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "Targets (issue 12)" in text and "second_wave_partnerships" in text
+
+
+def _ontology_triples() -> int:
+    graph = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return len(graph)

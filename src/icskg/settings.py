@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -75,10 +75,6 @@ class Settings:
             progress=_progress(env),
         )
 
-    def but(self, **changes) -> Settings:
-        """A copy with some settings changed (e.g. `settings.but(engine="pyshacl")`)."""
-        return replace(self, **changes)
-
 
 def _progress(env: Mapping[str, str]) -> bool:
     """Progress only for a person at a terminal: not when piped, not on CI, unless ICSKG_PROGRESS says so."""
@@ -90,7 +86,3 @@ def _progress(env: Mapping[str, str]) -> bool:
     if env.get("CI", "").strip().lower() in ("true", "1", "yes"):
         return False
     return sys.stderr.isatty()
-
-
-DEFAULT = Settings()
-"""Settings with nothing read from anywhere: no cache directory override, the compiled engine."""

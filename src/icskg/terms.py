@@ -72,8 +72,3 @@ def rdflib_graph(triples: Iterable):
     quiet_ill_typed_warnings()  # an ill-typed literal is a validation result, not a traceback on stderr
     graph.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph) for t in triples)
     return graph
-
-
-def n3(term) -> str:
-    """A term in SPARQL/N-Triples syntax (what Oxigraph's str() gives)."""
-    return str(term)

@@ -9,7 +9,6 @@ from icskg.errors import InputError
 from icskg.query.scope import (
     binding_problems,
     line_of,
-    projects_this,
     query_form,
     service_line,
     split_prologue,
@@ -105,12 +104,6 @@ def test_service_line():
     assert service_line("SELECT * WHERE {\n ?s ?p ?o .\n SERVICE <http://example.org/sparql> { ?s ?q ?r }\n}") == 3
     assert service_line("SELECT * WHERE { ?s ?p 'SERVICE' } # SERVICE") is None
     assert service_line("SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?q ?r } }") == 1
-
-
-def test_projects_this():
-    assert projects_this("SELECT $this WHERE { $this ?p ?o }")
-    assert projects_this("SELECT ?this WHERE { ?this ?p ?o }")
-    assert not projects_this("SELECT ?thistle WHERE { ?thistle ?p '$this' }")
 
 
 # --- the binding rule ----------------------------------------------------------------------------------------

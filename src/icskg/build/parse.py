@@ -9,7 +9,6 @@ as a file of another format would be, so that every other RDF tool reads the gra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -90,17 +89,6 @@ def parse_terms(file: InputFile) -> list[ox.Quad]:
         ) from None
 
 
-def prefixes_of(file: InputFile) -> dict[str, str]:
-    """The prefixes a file declares, as Oxigraph's parser reads them (for messages and canonical output)."""
-    try:
-        parser = ox.parse(file.data, format=ox.RdfFormat.TURTLE)
-        for _ in parser:
-            pass
-        return dict(parser.prefixes)
-    except (SyntaxError, MemoryError):
-        return {}
-
-
 def refuse_rdf12(file: InputFile, text: str) -> None:
     """Refuse RDF 1.2 syntax (triple terms, annotations, reifiers, base directions), naming its line."""
     try:
@@ -143,8 +131,3 @@ def _message(error: SyntaxError) -> str:
 def _longest_line(text: str) -> int | None:
     lengths = [len(line) for line in text.split("\n")]
     return lengths.index(max(lengths)) + 1 if lengths else None
-
-
-def load_all(store: ox.Store, files: Iterable[InputFile]) -> None:
-    for file in files:
-        load_turtle(store, file)

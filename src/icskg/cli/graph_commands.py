@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
 from ..settings import ENGINES
 from .main import main
 from .output import emit
@@ -43,7 +44,7 @@ def validate(obj, fmt, sources, engine):
 
     report = run(obj.settings(sources=sources, engine=engine))
     emit(FORMATTERS[fmt](report))
-    sys.exit(0 if report.conforms else 1)
+    sys.exit(EXIT_OK if report.conforms else EXIT_NOT_CONFORMING)
 
 
 @main.command("fmt")

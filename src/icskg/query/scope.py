@@ -107,11 +107,6 @@ def service_line(text: str) -> int | None:
     return None
 
 
-def projects_this(text: str) -> bool:
-    """Whether a SELECT text mentions the variable `this` ($this or ?this)."""
-    return any(t.kind == "var" and t.text[1:] == "this" for t in tokens(text))
-
-
 # --- the binding rule ----------------------------------------------------------------------------------
 
 

@@ -62,8 +62,6 @@ THF_TRUSTS = "thf_trust_to_stp_2017_18.csv"
 SUCCESSORS = "nhsd_ods_successor_organisations_geographr.csv"
 ROR_MATCHES = "ror_wikidata_to_ods_trust_exact_name_matches.csv"
 
-KINDS = ("stp", "ccg", "region", "trust", "ror")
-GSS_KIND = {"E54": "stp", "E38": "ccg", "E40": "region"}
 GSS_RE = re.compile(r"^[EWSN]\d{8}$")
 ODS_RE = re.compile(r"^[A-Z0-9]{3,5}$")
 QID_RE = re.compile(r"^Q[1-9]\d*$")
@@ -122,10 +120,6 @@ class Record:
     qid: str | None = None
     parent: tuple[str, str, str] | None = None  # (kind, key, vintage) of the parent record
     extracts: set[str] = field(default_factory=set)
-
-    @property
-    def id(self) -> tuple[str, str, str]:
-        return (self.kind, self.key, self.vintage)
 
 
 @dataclass
@@ -524,16 +518,6 @@ class Landscape:
                 )
         if self.successions:
             self.extract(SUCCESSORS)
-
-    # ------------------------------------------------------------------ indexes for checks and suggestions
-    def code_index(self) -> dict[str, list[Record]]:
-        """Every code (GSS, ODS, QID) that a record holds -> those records."""
-        index: dict[str, list[Record]] = defaultdict(list)
-        for record in self.records.values():
-            for code in (record.gss, record.ods, record.qid):
-                if code:
-                    index[code].append(record)
-        return index
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build.files import InputFile, read_file
+from ..build.files import read_file
 from ..errors import InputError
 from ..namespaces import FUNCTIONS
 from ..query.scope import binding_problems, split_prologue, tokens
@@ -221,7 +221,3 @@ def pattern_problems(shapes: ShapesGraph) -> list[Problem]:
                 )
             )
     return problems
-
-
-def load_shapes(files: list[InputFile]) -> ShapesGraph:
-    return ShapesGraph(files)

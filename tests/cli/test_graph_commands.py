@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,30 @@ def test_no_repository_is_an_input_error(tmp_path):
 def test_python_dash_m_icskg_works():
     result = subprocess.run([sys.executable, "-m", "icskg", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+TRUNCATED = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://w3id.org/icskg/id/x> skos:prefLabel "
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["stats"],
+        ["export", "-f", "nt"],
+        ["describe"],
+        ["links", "check"],
+        ["showcase"],
+        ["query", "search_labels", "-p", "text=x"],
+        ["fmt", "--check"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_every_command_reports_a_truncated_file_by_file_and_line(tmp_path, command):
+    """One parse path: whichever command reads the graph first names the file and line (exit 2)."""
+    root = make_repo(tmp_path, {"data/cut.ttl": TRUNCATED})
+    shutil.copy(ROOT / "queries" / "search_labels.rq", root / "queries" / "search_labels.rq")
+    shutil.copy(ROOT / "queries" / "second_wave_partnerships.rq", root / "queries" / "second_wave_partnerships.rq")
+    result = run(root, *command)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("icskg: data/cut.ttl:2: Turtle syntax error"), result.output

@@ -22,6 +22,7 @@ from .build.repository import find_repository
 from .errors import InputError, RepositoryNotFound
 from .namespaces import DEFAULT_GRAPH
 from .query.catalogue import Catalogue, StoredQuery, load_catalogue, sparql_problem
+from .query.embedded import DEFAULT_TIMEOUT as EMBEDDED_TIMEOUT
 from .query.embedded import EmbeddedBackend
 from .query.params import bind, with_values
 from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
@@ -35,8 +36,8 @@ __all__ = ["DEFAULT_GRAPH", "EndpointBackend", "KnowledgeGraph", "open_graph"]
 class EndpointBackend(RemoteBackend):
     """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
 
-    def run(self, text: str, bindings: dict | None = None, form: str | None = None):
-        return self.result(with_values(text, bindings or {}), form or query_form(text))
+    def run(self, text: str, bindings: dict | None = None, form: str | None = None, timeout: float | None = None):
+        return self.result(with_values(text, bindings or {}), form or query_form(text), timeout)
 
     def raw(self, text: str, bindings: dict | None, fmt: str) -> bytes:
         if query_form(text) in ("CONSTRUCT", "DESCRIBE") or fmt not in ("json", "csv"):
@@ -53,12 +54,13 @@ class KnowledgeGraph:
         *,
         backend: EmbeddedBackend | EndpointBackend | None = None,
         catalogue: Catalogue | None = None,
+        timeout: float = EMBEDDED_TIMEOUT,
     ):
         self.built = graph
         if backend is None:
             if graph is None:
                 raise InputError("KnowledgeGraph needs a built graph (embedded) or a backend")
-            backend = EmbeddedBackend(graph)
+            backend = EmbeddedBackend(graph, timeout)
         self.backend = backend
         if catalogue is None:
             repo = graph.repo if graph is not None else None
@@ -90,14 +92,14 @@ class KnowledgeGraph:
         return query, bind(query, params)
 
     # --- stored queries ----------------------------------------------------------------------------
-    def query_result(self, name: str, /, **params):
+    def query_result(self, name: str, /, *, timeout: float | None = None, **params):
         query, bindings = self.bindings(name, params)
-        return self.backend.run(query.text, bindings, query.form)
+        return self.backend.run(query.text, bindings, query.form, timeout=timeout)
 
-    def query(self, name: str, /, *, as_: str = ROWS, **params):
+    def query(self, name: str, /, *, as_: str = ROWS, timeout: float | None = None, **params):
         """Rows as dicts of Python values (str, int, date, ...; unbound: None), or `as_="dataframe"`.
-        An ASK query gives a bool."""
-        return shaped(self.query_result(name, **params), as_)
+        An ASK query gives a bool. `timeout` (seconds) overrides the graph's own time limit for this call."""
+        return shaped(self.query_result(name, timeout=timeout, **params), as_)
 
     def query_df(self, name: str, /, **params):
         """The rows as a pandas DataFrame (one column per projected variable)."""
@@ -109,13 +111,14 @@ class KnowledgeGraph:
         return self.backend.raw(query.text, bindings, fmt)
 
     # --- ad-hoc SPARQL ----------------------------------------------------------------------------
-    def sparql_result(self, text: str):
+    def sparql_result(self, text: str, *, timeout: float | None = None):
         check_sparql(text)
-        return self.backend.run(text)
+        return self.backend.run(text, timeout=timeout)
 
-    def sparql(self, text: str, *, as_: str = ROWS):
-        """Run SPARQL text: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE."""
-        return shaped(self.sparql_result(text), as_)
+    def sparql(self, text: str, *, as_: str = ROWS, timeout: float | None = None):
+        """Run SPARQL text: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE.
+        Every query has a time limit (the graph's, or `timeout` seconds); Ctrl-C stops the wait."""
+        return shaped(self.sparql_result(text, timeout=timeout), as_)
 
     def sparql_serialized(self, text: str, fmt: str) -> bytes:
         check_sparql(text)
@@ -136,24 +139,26 @@ def open_graph(
     *,
     endpoint: str | None = None,
     graph: str | None = DEFAULT_GRAPH,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     settings: Settings | None = None,
 ) -> KnowledgeGraph:
     """Open the knowledge graph once.
 
     Without `endpoint`: build it in this process (or read the build from the cache). With `endpoint` (a
     SPARQL 1.1 query URL): query that endpoint, with `graph` as the default graph (the named graph
-    `icskg publish` loads; None for the endpoint's own default graph) and `timeout` seconds per request.
+    `icskg publish` loads; None for the endpoint's own default graph). Every query has a time limit:
+    `timeout` seconds (default: Settings.timeout, ICSKG_TIMEOUT, 120 s in-process; 30 s for an endpoint).
     The stored queries come from the repository at or above `root` (none when there is no repository
     there, e.g. an installed package queried from elsewhere).
     """
     settings = settings or Settings.load(root=root)
     if endpoint is None:
-        return KnowledgeGraph(build(settings))
+        return KnowledgeGraph(build(settings), timeout=timeout or settings.timeout)
     try:
         catalogue = load_catalogue(find_repository(settings.root).queries_dir)
     except RepositoryNotFound:
         if root is not None:
             raise
         catalogue = Catalogue()
-    return KnowledgeGraph(backend=EndpointBackend(endpoint, graph=graph, timeout=timeout), catalogue=catalogue)
+    backend = EndpointBackend(endpoint, graph=graph, timeout=timeout or DEFAULT_TIMEOUT)
+    return KnowledgeGraph(backend=backend, catalogue=catalogue)

@@ -13,6 +13,7 @@ so a test or a notebook can hand over its own settings and know nothing else is 
 | reasoner   |                  | ICSKG_REASONER         | auto (icskg's rules, else owlrl)   |
 | engine     | --engine         | ICSKG_SHACL_ENGINE     | compiled (else pyshacl)            |
 | progress   |                  | ICSKG_PROGRESS, CI     | on a terminal only, never on CI    |
+| timeout    | --timeout        | ICSKG_TIMEOUT          | 120 s for each in-process query     |
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Settings:
     reasoner: str = "auto"
     engine: str = "compiled"
     progress: bool = False
+    timeout: float = 120.0
 
     @classmethod
     def load(
@@ -49,6 +51,7 @@ class Settings:
         root: Path | str | None = None,
         sources: Path | str | None = None,
         engine: str | None = None,
+        timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         """Flags first, then the environment (`environ`, by default os.environ), then defaults."""
@@ -64,6 +67,8 @@ class Settings:
         if engine not in ENGINES:
             raise InputError(f"the SHACL engine must be one of {', '.join(ENGINES)} (got {engine!r})")
         cache_dir = env.get("ICSKG_CACHE_DIR")
+        if timeout is None:
+            timeout = _seconds(env.get("ICSKG_TIMEOUT", "120"))
         return cls(
             root=Path(root) if root is not None else None,
             sources=Path(sources) if sources is not None else None,
@@ -73,7 +78,18 @@ class Settings:
             reasoner=reasoner,
             engine=engine,
             progress=_progress(env),
+            timeout=timeout,
         )
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise InputError(f"ICSKG_TIMEOUT must be a positive number of seconds (got {text!r})")
+    return seconds
 
 
 def _progress(env: Mapping[str, str]) -> bool:

@@ -80,6 +80,16 @@ def misbehaving(behaviour: str):
                         b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
                         b"Content-Length: 1000\r\n\r\n" + b'{"head": {'
                     )
+                elif behaviour == "trickle":  # one byte every 0.2 s: each read succeeds, the call never ends
+                    connection.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                        b"Content-Length: 100000\r\n\r\n"
+                    )
+                    for _ in range(300):
+                        if stop.is_set():
+                            break
+                        connection.sendall(b" ")
+                        time.sleep(0.2)
                 elif behaviour == "garbage":
                     connection.sendall(b"\x00\xff this is not HTTP \r\n\r\n")
                 elif behaviour == "500":
@@ -108,6 +118,7 @@ def misbehaving(behaviour: str):
 
 FAULTS = {
     "hang": "did not answer within 1 s",
+    "trickle": "did not answer within 1 s",
     "truncate": "malformed or broken response",
     "garbage": "malformed or broken response",
     "reset": "",
@@ -139,13 +150,16 @@ def test_connection_refused_through_sparql_and_publish(tmp_path):
     assert caught.value.exit_code == 3
 
 
-def test_a_hanging_store_times_out_a_publish():
-    with misbehaving("hang") as url:
+@pytest.mark.parametrize("behaviour", ["hang", "trickle"])
+def test_a_hanging_or_trickling_store_times_out_a_publish(behaviour):
+    """The timeout is a deadline for each whole request, not for each read."""
+    with misbehaving(behaviour) as url:
         base = url.rsplit("/", 1)[0]
         started = time.monotonic()
-        with pytest.raises(EndpointError, match="within 1 s"):
-            publish(b"", store=base + "/store", update=base + "/update", timeout=1, progress=False)
-        assert time.monotonic() - started < 1 + 5  # the PUT, then one attempt to drop the staging graph
+        with pytest.raises(EndpointError, match="within 1 s") as caught:
+            publish(b"<urn:a> <urn:b> <urn:c> .\n", store=base + "/store", update=base + "/update", timeout=1)
+        assert time.monotonic() - started < 1 + 3 + 3  # the PUT, then the two ways to drop the staging graph
+        assert "the staging graph <urn:uuid:" in str(caught.value), "what could not be removed is named"
 
 
 # ---------------------------------------------------------------------------------------------- killed mid-publish

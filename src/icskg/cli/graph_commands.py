@@ -36,13 +36,19 @@ SHOWCASE_QUERY = "second_wave_partnerships"
     default=None,
     help="compiled (SHACL compiled to SPARQL on Oxigraph; the default) or pyshacl (the reference).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Time limit in seconds for each shape's SPARQL query (default: $ICSKG_TIMEOUT or 120).",
+)
 @click.pass_obj
-def validate(obj, fmt, sources, engine):
+def validate(obj, fmt, sources, engine, timeout):
     """Validate the graph: exit 0 if it conforms, 1 if not, 2 on an input error."""
     from ..validate import validate as run
     from ..validate.formats import FORMATTERS
 
-    report = run(obj.settings(sources=sources, engine=engine))
+    report = run(obj.settings(sources=sources, engine=engine, timeout=timeout))
     emit(FORMATTERS[fmt](report))
     sys.exit(EXIT_OK if report.conforms else EXIT_NOT_CONFORMING)
 

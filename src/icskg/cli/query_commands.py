@@ -20,9 +20,9 @@ def endpoint_options(function):
     function = click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=DEFAULT_TIMEOUT,
-        show_default=True,
-        help="Seconds to wait for the endpoint.",
+        default=None,
+        help=f"Time limit in seconds for the whole query (default: $ICSKG_TIMEOUT or 120 in-process, "
+        f"{DEFAULT_TIMEOUT:g} for an endpoint). Ctrl-C stops it too.",
     )(function)
     function = click.option(
         "--graph",
@@ -42,10 +42,11 @@ def format_option(help_text: str):
     )
 
 
-def open_kg(obj, endpoint: str | None, graph: str | None, timeout: float):
+def open_kg(obj, endpoint: str | None, graph: str | None, timeout: float | None):
     from ..api import open_graph
 
-    return open_graph(obj.root, endpoint=endpoint, graph=graph or None, timeout=timeout, settings=obj.settings())
+    settings = obj.settings(timeout=timeout)
+    return open_graph(obj.root, endpoint=endpoint, graph=graph or None, timeout=timeout, settings=settings)
 
 
 def output(fmt: str, run_result, run_serialized) -> None:

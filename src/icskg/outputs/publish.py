@@ -10,18 +10,22 @@ never a half-loaded graph, provided the store applies one update request atomica
 written", pyoxigraph `Store.update`); a single large PUT straight into the published graph would
 not have that guarantee everywhere (a store may clear the graph first, then stream in the triples),
 and a slow upload would leave readers looking at an empty or partial graph in the meantime. If the
-upload or the MOVE fails, the staging graph is dropped and the published graph is left as it was.
+upload or the MOVE fails, the staging graph is dropped (by SPARQL Update, else by the Graph Store
+Protocol's DELETE) and the published graph is left as it was; if neither protocol works, the error
+names the staging graph so that it can be removed by hand.
 """
 
 from __future__ import annotations
 
 import http.client
+import socket
 import sys
 import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
 from ..namespaces import DEFAULT_GRAPH
 from ..query.params import to_term
@@ -48,17 +52,36 @@ def update_url_for(query_url: str) -> str:
     raise InputError(f"cannot tell the update URL from {query_url!r}: give --update")
 
 
-def _send(
+def _send(method: str, url: str, body: bytes, content_type: str, timeout: float, progress=None) -> None:
+    """One request, within `timeout` for the whole exchange (a deadline, not a per-read limit)."""
+    opened: list[http.client.HTTPConnection] = []
+    try:
+        exchange = lambda: _exchange(method, url, body, content_type, timeout, progress, opened)  # noqa: E731
+        within(timeout, f"{method} {url}", exchange)
+    except DeadlineExceeded:
+        for connection in opened:  # the worker's blocked read ends at once (close() would wait for it)
+            if connection.sock is not None:
+                try:
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        raise EndpointError(f"{url} did not answer within {timeout:g} s") from None
+
+
+def _exchange(
     method: str,
     url: str,
     body: bytes,
     content_type: str,
     timeout: float,
     progress: Callable[[int], None] | None = None,
+    opened: list | None = None,
 ) -> None:
     parsed = urllib.parse.urlparse(url)
     connection_class = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parsed.netloc, timeout=timeout)
+    if opened is not None:
+        opened.append(connection)
     target = parsed.path or "/"
     if parsed.query:
         target += "?" + parsed.query
@@ -117,10 +140,27 @@ def publish(
         else:
             _send("PUT", put_url, body, NTRIPLES, timeout)
         _update(update, f"MOVE <{staging}> TO <{graph_iri}>", timeout)
-    except EndpointError:
-        try:
-            _update(update, f"DROP SILENT GRAPH <{staging}>", timeout)
-        except EndpointError:
-            pass
+    except EndpointError as failure:
+        if not _drop(staging, store, update, timeout):
+            raise EndpointError(
+                f"{failure}; the staging graph <{staging}> may be left in the store and could not be removed "
+                f"through either protocol: remove it with DROP GRAPH <{staging}>"
+            ) from None
         raise
     return Published(graph_iri, triples, len(body))
+
+
+def _drop(staging: str, store: str, update: str, timeout: float) -> bool:
+    """Remove the staging graph through whichever protocol still works: SPARQL Update, else the Graph Store
+    Protocol's DELETE (a 404 there means there is nothing to remove). False if neither could."""
+    try:
+        _update(update, f"DROP SILENT GRAPH <{staging}>", timeout)
+        return True
+    except EndpointError:
+        pass
+    separator = "&" if urllib.parse.urlparse(store).query else "?"
+    try:
+        _send("DELETE", f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}", b"", NTRIPLES, timeout)
+        return True
+    except EndpointError as error:
+        return "HTTP 404" in str(error)

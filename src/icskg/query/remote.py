@@ -33,6 +33,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
 from .scope import query_form
 
@@ -75,8 +76,16 @@ class RemoteBackend:
     def __repr__(self) -> str:
         return f"RemoteBackend({self.endpoint!r}, graph={self.graph!r}, timeout={self.timeout})"
 
-    def request(self, text: str, accept: str) -> tuple[str, bytes]:
-        """Send one query; the response's content type and body. Failures become EndpointError."""
+    def request(self, text: str, accept: str, timeout: float | None = None) -> tuple[str, bytes]:
+        """Send one query; the response's content type and body, all within the timeout (a deadline for the
+        whole call: an endpoint that answers one byte a second is stopped too). Failures are EndpointError."""
+        seconds = timeout or self.timeout
+        try:
+            return within(seconds, f"{self.endpoint}", lambda: self._request(text, accept))
+        except DeadlineExceeded:
+            raise EndpointError(f"{self.endpoint} did not answer within {seconds:g} s") from None
+
+    def _request(self, text: str, accept: str) -> tuple[str, bytes]:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
@@ -106,11 +115,11 @@ class RemoteBackend:
             ) from None
         return content_type.split(";")[0].strip().lower(), body
 
-    def result(self, text: str, form: str | None = None) -> Result:
+    def result(self, text: str, form: str | None = None, timeout: float | None = None) -> Result:
         """The answer to a query as an rdflib Result (SELECT/ASK via JSON; CONSTRUCT/DESCRIBE via Turtle)."""
         form = form or query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            content_type, body = self.request(text, ACCEPT["turtle"] + ", application/n-triples;q=0.9")
+            content_type, body = self.request(text, ACCEPT["turtle"] + ", application/n-triples;q=0.9", timeout)
             graph = Graph()
             try:
                 graph.parse(data=body.decode("utf-8"), format="nt" if "n-triples" in content_type else "turtle")
@@ -119,7 +128,7 @@ class RemoteBackend:
             result = Result(form)
             result.graph = graph
             return result
-        content_type, body = self.request(text, ACCEPT["json"])
+        content_type, body = self.request(text, ACCEPT["json"], timeout)
         if "json" not in content_type:
             raise EndpointError(
                 f"{self.endpoint} answered with {content_type or 'no content type'}, not SPARQL results JSON: "

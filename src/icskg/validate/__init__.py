@@ -14,7 +14,7 @@ from ..build.pipeline import build, read_inputs
 from ..progress import step
 from ..settings import Settings
 from .compiler import compile_shapes
-from .engine import Runner, ShapeNames, sort_results
+from .engine import Runner, ShapeNames, bounded, sort_results
 from .functions import Functions
 from .reference import pyshacl_results
 from .report import Report, Result
@@ -47,7 +47,7 @@ def validate(settings: Settings | None = None) -> Report:
             pass  # a damaged entry is a miss
     graph = build(settings, inputs)
     shapes = ShapesGraph(shape_files)
-    report = validate_graph(graph, shapes, sources, settings.engine, settings.progress)
+    report = validate_graph(graph, shapes, sources, settings.engine, settings.progress, settings.timeout)
     cache.put("report", key, report.to_json(), ".json")
     return report
 
@@ -58,15 +58,15 @@ def validate_graph(
     sources: SourceTexts | None = None,
     engine: str = "compiled",
     progress: bool = False,
+    timeout: float = 120.0,
 ) -> Report:
     """Check the shapes, then validate the graph with the compiled engine (or pySHACL) and collect notes."""
     check_shapes(shapes)
     functions = Functions(sources, graph.query)
     names = ShapeNames(shapes)
     oxigraph_functions = functions.for_oxigraph()
-    runner = Runner(
-        shapes, lambda text: graph.query(text, custom_functions=oxigraph_functions), graph.origins_of, names
-    )
+    query = bounded(lambda text: graph.query(text, custom_functions=oxigraph_functions), timeout)
+    runner = Runner(shapes, query, graph.origins_of, names, progress)
     notes = []
     with step(f"validating ({engine} SHACL engine, {len(shapes)} shape triples)", progress):
         if engine == "pyshacl":

@@ -8,11 +8,14 @@ messages of a SHACL-SPARQL constraint substitute `{?var}` / `{$var}` with the ro
 from __future__ import annotations
 
 import re
+import sys
+import time
 from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from ..build.origins import Origin
+from ..deadline import DeadlineExceeded
 from ..namespaces import shorten
 from ..query.scope import split_prologue
 from .compiler import FOCUS_MARK, Check, Compiler, Plan, Unsupported
@@ -101,6 +104,24 @@ def substitute(message: str, row: dict) -> str:
     return message
 
 
+class Answer:
+    """A query's solutions read to the end (so a time limit covers the whole evaluation)."""
+
+    def __init__(self, solutions):
+        self.variables = list(solutions.variables)
+        self.rows = list(solutions)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def bounded(query: Callable, seconds: float) -> Callable[[str], Answer]:
+    """`query` with each call read to the end within `seconds` (DeadlineExceeded names the limit)."""
+    from ..deadline import within
+
+    return lambda text: within(seconds, "a shape's SPARQL query", lambda: Answer(query(text)))
+
+
 class Runner:
     """Runs a plan's checks with one query function and collects Results."""
 
@@ -110,12 +131,14 @@ class Runner:
         query: Callable[[str], object],
         origins: Callable[[object], list[Origin]],
         names: ShapeNames | None = None,
+        progress: bool = False,
     ):
         self.shapes = shapes
         self.query = query
         self.origins = origins
         self.names = names or ShapeNames(shapes)
         self.paths: dict = {}
+        self.progress = progress
 
     def run(self, plan: Plan) -> tuple[list[Result], dict]:
         """(results, the targeted shapes whose queries failed -> why); results of those shapes are dropped."""
@@ -131,9 +154,15 @@ class Runner:
                 nodes, subquery = focus[check.top]
                 if nodes == []:
                     continue  # no focus node: nothing to check
+                started = time.perf_counter()
                 solutions = self.query(fill_focus(check.query, nodes, subquery))
                 names = [v.value for v in solutions.variables]
                 found = [self.result(check, solution, names) for solution in solutions]
+                elapsed = time.perf_counter() - started
+                if self.progress and elapsed > SLOW:
+                    print(f"  {self.names.name(check.shape)}: {elapsed:.1f} s", file=sys.stderr, flush=True)
+            except DeadlineExceeded as error:
+                raise DeadlineExceeded(f"validating {self.names.name(check.top)}: {error}") from None
             except (SyntaxError, OSError, ValueError, RuntimeError) as error:
                 failed[check.top] = f"its compiled query failed ({error})"
                 continue
@@ -193,6 +222,8 @@ class Runner:
         )
 
 
+SLOW = 1.0
+"""A check that takes longer than this many seconds is named in the progress lines."""
 INLINE_FOCUS = 5000
 """Up to this many focus nodes go into a check as a VALUES block (the join starts from them); more stay a
 subquery, which the store evaluates as part of the check."""

@@ -19,15 +19,15 @@ from pathlib import Path
 from .build.graph import BuiltGraph
 from .build.pipeline import build
 from .build.repository import find_repository
-from .errors import InputError, RepositoryNotFound
+from .errors import EndpointError, InputError, RepositoryNotFound
 from .namespaces import DEFAULT_GRAPH
 from .query.catalogue import Catalogue, StoredQuery, load_catalogue, sparql_problem
 from .query.embedded import DEFAULT_TIMEOUT as EMBEDDED_TIMEOUT
 from .query.embedded import EmbeddedBackend
-from .query.params import bind, with_values
+from .query.params import ad_hoc_term, bind, with_values
 from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
 from .query.results import ROWS, dataframe, serialize, shaped
-from .query.scope import query_form
+from .query.scope import binding_problems, query_form, service_line, tokens, with_prefixes
 from .settings import Settings
 
 __all__ = ["DEFAULT_GRAPH", "EndpointBackend", "KnowledgeGraph", "open_graph"]
@@ -37,7 +37,22 @@ class EndpointBackend(RemoteBackend):
     """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
 
     def run(self, text: str, bindings: dict | None = None, form: str | None = None, timeout: float | None = None):
-        return self.result(with_values(text, bindings or {}), form or query_form(text), timeout)
+        result = self.result(with_values(text, bindings or {}), form or query_form(text), timeout)
+        if result.type == "SELECT" and not result.bindings:
+            self.check_graph_holds_triples(timeout)
+        return result
+
+    def check_graph_holds_triples(self, timeout: float | None = None) -> None:
+        """An empty answer from an empty (or missing) graph says so, instead of looking like "no match"."""
+        if not self.graph or getattr(self, "_graph_seen", False):
+            return
+        answer = self.result("ASK { ?s ?p ?o }", "ASK", timeout)
+        if answer.type == "ASK" and answer.askAnswer is False:
+            raise EndpointError(
+                f"{self.endpoint} holds no triples in the graph <{self.graph}>: publish it first (icskg publish), "
+                "or query the endpoint's own default graph (--graph '', open_graph(..., graph=None))"
+            )
+        self._graph_seen = True
 
     def raw(self, text: str, bindings: dict | None, fmt: str) -> bytes:
         if query_form(text) in ("CONSTRUCT", "DESCRIBE") or fmt not in ("json", "csv"):
@@ -94,7 +109,7 @@ class KnowledgeGraph:
     # --- stored queries ----------------------------------------------------------------------------
     def query_result(self, name: str, /, *, timeout: float | None = None, **params):
         query, bindings = self.bindings(name, params)
-        return self.backend.run(query.text, bindings, query.form, timeout=timeout)
+        return self.backend.run(query.text, bindings, query.form, timeout=seconds(timeout))
 
     def query(self, name: str, /, *, as_: str = ROWS, timeout: float | None = None, **params):
         """Rows as dicts of Python values (str, int, date, ...; unbound: None), or `as_="dataframe"`.
@@ -111,27 +126,78 @@ class KnowledgeGraph:
         return self.backend.raw(query.text, bindings, fmt)
 
     # --- ad-hoc SPARQL ----------------------------------------------------------------------------
-    def sparql_result(self, text: str, *, timeout: float | None = None):
-        check_sparql(text)
-        return self.backend.run(text, timeout=timeout)
+    def sparql_result(
+        self, text: str, *, params: dict | None = None, allow_service: bool = False, timeout: float | None = None
+    ):
+        text, bindings = ad_hoc(text, params, allow_service)
+        return self.backend.run(text, bindings, timeout=seconds(timeout))
 
-    def sparql(self, text: str, *, as_: str = ROWS, timeout: float | None = None):
+    def sparql(
+        self,
+        text: str,
+        *,
+        as_: str = ROWS,
+        params: dict | None = None,
+        allow_service: bool = False,
+        timeout: float | None = None,
+    ):
         """Run SPARQL text: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE.
-        Every query has a time limit (the graph's, or `timeout` seconds); Ctrl-C stops the wait."""
-        return shaped(self.sparql_result(text, timeout=timeout), as_)
 
-    def sparql_serialized(self, text: str, fmt: str) -> bytes:
-        check_sparql(text)
-        return self.backend.raw(text, None, fmt)
+        icskg's prefixes are declared where the text uses them; `params` (name -> value) are bound as a VALUES
+        block like a stored query's (an IRI as `<...>` or a prefixed name, a literal in Turtle syntax, else a
+        string); a SERVICE clause is refused unless `allow_service`; every query has a time limit (the
+        graph's, or `timeout` seconds), and Ctrl-C stops the wait."""
+        return shaped(self.sparql_result(text, params=params, allow_service=allow_service, timeout=timeout), as_)
+
+    def sparql_serialized(
+        self, text: str, fmt: str, *, params: dict | None = None, allow_service: bool = False
+    ) -> bytes:
+        text, bindings = ad_hoc(text, params, allow_service)
+        return self.backend.raw(text, bindings, fmt)
 
 
-def check_sparql(text: str, where: str | None = None) -> None:
-    """An InputError for SPARQL that does not parse (with its line), or that is not a query."""
+def seconds(timeout) -> float | None:
+    """A time limit as given to the API: None (the graph's own), or a positive number of seconds."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise InputError(f"timeout must be a positive number of seconds (got {timeout!r})")
+    return float(timeout)
+
+
+def check_sparql(text: str, where: str | None = None, allow_service: bool = False) -> None:
+    """An InputError for SPARQL that does not parse (with its line), that is not a query, or that would call
+    another endpoint (SERVICE) unless that is allowed."""
     if query_form(text) == "UPDATE":
         raise InputError("this is a SPARQL Update; icskg only reads the graph (use a query: SELECT, ASK, ...)", where)
     problem = sparql_problem(text)
     if problem is not None:
         raise InputError(f"SPARQL syntax error: {problem[0]}", where, problem[1])
+    line = service_line(text)
+    if line is not None and not allow_service:
+        raise InputError(
+            "the query has a SERVICE clause, which would call another endpoint over the network: remove it, or "
+            "allow it explicitly (--allow-service, allow_service=True)",
+            where,
+            line,
+        )
+
+
+def ad_hoc(text: str, params: dict | None, allow_service: bool, where: str | None = None) -> tuple[str, dict]:
+    """Ad-hoc SPARQL ready to run: icskg's prefixes declared, checked, its parameters as RDF terms (refused
+    where the one binding rule cannot bind them)."""
+    text = with_prefixes(text)
+    check_sparql(text, where, allow_service)
+    bindings = {name: ad_hoc_term(name, str(value)) for name, value in (params or {}).items()}
+    if bindings:
+        problems = binding_problems(text, set(bindings))
+        if problems:
+            first = problems[0]
+            raise InputError(f"parameter {first}", where, first.line)
+        missing = [name for name in bindings if name not in {t.text[1:] for t in tokens(text) if t.kind == "var"}]
+        if missing:
+            raise InputError(f"the query has no variable ?{missing[0]} for the parameter '{missing[0]}'", where)
+    return text, bindings
 
 
 def open_graph(

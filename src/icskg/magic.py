@@ -19,22 +19,10 @@ the repository, `--out NAME` stores the result in a variable. IPython is importe
 
 from __future__ import annotations
 
-import re
 import shlex
 
 from .errors import IcskgError, InputError
-from .namespaces import PREFIXES
-
-_IRI = re.compile(r"<[^<>\s]*>")
-_PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
-
-
-def with_prefixes(text: str) -> str:
-    """The query with a PREFIX line for each of icskg's prefixes it uses but does not declare."""
-    declared = {m.group(1) for m in _PREFIX_DECLARATION.finditer(text)}
-    bare = _IRI.sub(" ", text)
-    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w:#.-]){re.escape(p)}:", bare)]
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + text
+from .query.scope import with_prefixes
 
 
 def parse_params(words: list[str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from rdflib import Graph
 from rdflib.query import Result
 
 from icskg.cli import main
+from icskg.errors import InputError
 from icskg.query.catalogue import load_catalogue
 from icskg.query.results import rows
 from oxigraph_server import free_port
@@ -299,3 +300,53 @@ def test_a_broken_query_does_not_stop_the_others(repo_with_a_broken_query, built
     broken = icskg("query", "broken", root=repo_with_a_broken_query)
     assert broken.exit_code == 2, broken.output
     assert "stored query 'broken' did not load: broken.rq:4: SPARQL syntax error" in broken.stderr
+
+
+# --- ad-hoc SPARQL as a curator writes it (issue 13) --------------------------------------------------
+
+
+def test_sparql_declares_icskgs_prefixes_and_takes_an_inline_query_and_parameters():
+    inline = "SELECT ?name WHERE { ?p a icskg:Partnership ; skos:prefLabel ?name } ORDER BY ?name LIMIT 1"
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "sparql", "-q", inline, "-f", "csv"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == "name", result.output
+    bound = CliRunner().invoke(
+        main,
+        ["--root", str(ROOT), "sparql", "-q", "SELECT ?n WHERE { ?p skos:prefLabel ?n }", "-p", "p=partnership:dorset"],
+    )
+    assert bound.exit_code == 0 and "Dorset" in bound.stdout and "(1 row)" in bound.stdout, bound.output
+    both = CliRunner().invoke(main, ["--root", str(ROOT), "sparql", "-q", inline, "-"], input="SELECT * {}")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_tables_compact_iris_with_icskgs_prefixes():
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "query", "search_labels", "-p", "text=Dorset"])
+    assert result.exit_code == 0 and "partnership:dorset" in result.stdout
+    assert "https://w3id.org/icskg/id/partnership/dorset" not in result.stdout
+
+
+def test_an_iri_parameter_takes_a_prefixed_name():
+    full = CliRunner().invoke(
+        main,
+        [
+            "--root",
+            str(ROOT),
+            "query",
+            "second_wave_partnerships",
+            "-p",
+            "wave=https://w3id.org/icskg/id/wave/ics-second-wave",
+            "-f",
+            "csv",
+        ],
+    )
+    short = CliRunner().invoke(
+        main, ["--root", str(ROOT), "query", "second_wave_partnerships", "-p", "wave=wave:ics-second-wave", "-f", "csv"]
+    )
+    assert full.exit_code == short.exit_code == 0 and full.stdout == short.stdout and full.stdout.count("\n") > 2
+
+
+def test_ad_hoc_service_is_refused_unless_allowed(kg):
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "sparql", "-q", text])
+    assert result.exit_code == 2 and "SERVICE" in result.output and "--allow-service" in result.output
+    with pytest.raises(InputError, match="SERVICE"):
+        kg.sparql(text)

@@ -507,3 +507,10 @@ def test_nothing_in_the_package_executes_code_from_data():
     assert not found, "\n".join(found)
     loader = (SRC / "query" / "catalogue.py").read_text(encoding="utf-8")
     assert "class _HeaderLoader(yaml.SafeLoader)" in loader
+
+
+def test_control_characters_in_data_are_escaped_in_tables(tmp_path):
+    evil = '<https://w3id.org/icskg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "\\u001b[2Jwiped" .\n'
+    root = make_repo(tmp_path, {"data/evil.ttl": evil})
+    result = CliRunner().invoke(main, ["--root", str(root), "sparql", "-q", "SELECT ?l WHERE { ?x rdfs:label ?l }"])
+    assert result.exit_code == 0 and "\x1b" not in result.stdout and "\\x1b[2Jwiped" in result.stdout

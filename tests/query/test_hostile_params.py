@@ -82,9 +82,9 @@ class Spy:
         if isinstance(backend, EndpointBackend):
             request = backend.request
 
-            def recorded(text, accept):
+            def recorded(text, accept, timeout=None):
                 self.sent.append(text)
-                return request(text, accept)
+                return request(text, accept, timeout)
 
             backend.request = recorded
         else:
@@ -102,7 +102,7 @@ class Spy:
         self.texts.clear()
         self.sent.clear()
 
-    def run(self, text, bindings=None, form=None):
+    def run(self, text, bindings=None, form=None, timeout=None):
         self.texts.append(text)
         return self.backend.run(text, bindings, form)
 

@@ -259,7 +259,8 @@ def test_the_text_sent_is_the_stored_text_plus_one_values_block(kg):
             backend=EndpointBackend(url, graph="https://w3id.org/icskg/graph"), catalogue=kg.catalogue
         )
         assert remote.query("search_labels", text=hostile) == []
-    (request,) = handler.seen
+    request, check = handler.seen  # the query, then (its answer being empty) whether the graph holds triples
+    assert check["form"]["query"] == ["ASK { ?s ?p ?o }"]
     assert request["content_type"] == "application/x-www-form-urlencoded"
     assert "application/sparql-results+json" in request["accept"]
     assert request["form"]["default-graph-uri"] == ["https://w3id.org/icskg/graph"]
@@ -267,6 +268,23 @@ def test_the_text_sent_is_the_stored_text_plus_one_values_block(kg):
     block = values_block(bind(query, {"text": hostile}))
     assert sent.count(block) == 1
     assert sent.replace(" " + block, "", 1) == query.text
+
+
+def test_an_empty_graph_is_named_not_taken_for_no_match():
+    reply = (200, "application/sparql-results+json", b'{"head":{},"boolean":false}')
+    with fake_endpoint() as (url, handler):
+        remote = KnowledgeGraph(backend=EndpointBackend(url, graph="https://w3id.org/icskg/graph"))
+        handler.reply = (200, "application/sparql-results+json", b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
+        original = handler.do_POST
+
+        def answer(self):
+            if "ASK" in urllib.parse.parse_qs(self.rfile.peek().decode("utf-8", "replace")).get("query", [""])[0]:
+                type(self).reply = reply
+            original(self)
+
+        handler.do_POST = answer
+        with pytest.raises(EndpointError, match="holds no triples in the graph <https://w3id.org/icskg/graph>"):
+            remote.sparql("SELECT ?x WHERE { ?x ?p ?o }")
 
 
 def test_without_a_graph_no_default_graph_is_sent():

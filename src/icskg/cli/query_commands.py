@@ -150,20 +150,36 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
 
 
 @main.command("sparql")
-@click.argument("source", type=click.File("rb"), metavar="FILE|-")
+@click.argument("source", type=click.File("rb"), metavar="[FILE|-]", required=False)
+@click.option("-q", "--query", "inline", metavar="SPARQL", help="The query itself, instead of FILE.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME (repeatable).")
+@click.option("--allow-service", is_flag=True, help="Let a SERVICE clause call another endpoint (refused otherwise).")
 @format_option("csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD).")
 @endpoint_options
 @click.pass_obj
-def sparql_command(obj, source, fmt, endpoint, graph_iri, timeout):
-    """Run the SPARQL query in FILE (- for stdin)."""
-    from ..api import check_sparql
+def sparql_command(obj, source, inline, params, allow_service, fmt, endpoint, graph_iri, timeout):
+    """Run ad-hoc SPARQL from FILE (- for stdin) or -q TEXT.
 
-    where = getattr(source, "name", "-")
-    data = source.read()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the query as UTF-8", where) from None
-    check_sparql(text, where)
+    icskg's prefixes (icskg:, skos:, partnership:, ...) are declared where the query uses them. A value of
+    -p NAME=VALUE is an IRI when written <...> or as a prefixed name, a literal when written in Turtle
+    ("x"@en, "5"^^xsd:integer), else a string; it is bound like a stored query's parameter."""
+    from ..api import ad_hoc
+
+    if (source is None) == (inline is None):
+        raise click.UsageError("give the query as FILE (or - for stdin), or with -q TEXT, not both")
+    where = "-q" if inline is not None else getattr(source, "name", "-")
+    if inline is not None:
+        text = inline
+    else:
+        try:
+            text = source.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text; save the query as UTF-8", where) from None
+    values = parameter_values(params)
+    ad_hoc(text, values, allow_service, where)  # refuse bad SPARQL or parameters before building or calling out
     kg = open_kg(obj, endpoint, graph_iri, timeout)
-    output(fmt, lambda: kg.sparql_result(text), lambda f: kg.sparql_serialized(text, f))
+    output(
+        fmt,
+        lambda: kg.sparql_result(text, params=values, allow_service=allow_service),
+        lambda f: kg.sparql_serialized(text, f, params=values, allow_service=allow_service),
+    )

@@ -49,8 +49,9 @@ def to_term(name: str, kind: str, value) -> ox.NamedNode | ox.Literal:
     text = str(value)
     try:
         if kind == "iri":
+            text = expand_prefixed(text)
             if not _IRI.fullmatch(text):
-                raise ValueError("not an absolute IRI")
+                raise ValueError("not an absolute IRI (nor a prefixed name with one of icskg's prefixes)")
             return ox.NamedNode(text)
         if kind == "string":
             return ox.Literal(text)
@@ -88,6 +89,34 @@ def to_term(name: str, kind: str, value) -> ox.NamedNode | ox.Literal:
     except (ValueError, InvalidOperation) as error:
         raise InputError(f"parameter '{name}' must be of type {kind}: {error} (got {text!r})") from None
     raise InputError(f"parameter '{name}' has an unknown type {kind!r}")
+
+
+def expand_prefixed(text: str) -> str:
+    """`wave:ics-second-wave` as its full IRI when the prefix is one of icskg's (icskg.namespaces.PREFIXES)."""
+    from ..namespaces import PREFIXES
+
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//") and re.fullmatch(r"[\w.%-]*", local):
+        return PREFIXES[prefix] + local
+    return text
+
+
+def ad_hoc_term(name: str, text: str) -> ox.NamedNode | ox.Literal:
+    """A value for an ad-hoc query's parameter, typed by how it is written: `<iri>` or a prefixed name is an
+    IRI, a Turtle literal (`"x"@en`, `"5"^^xsd:integer`) is that literal, anything else a plain string."""
+    from ..namespaces import PREFIXES
+
+    if text.startswith("<") and text.endswith(">"):
+        return to_term(name, "iri", text[1:-1])
+    if text.startswith('"'):
+        declared = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+        try:
+            quads = list(ox.parse(f"{declared}<urn:x:s> <urn:x:p> {text} .".encode(), format=ox.RdfFormat.TURTLE))
+        except SyntaxError:
+            raise InputError(f"parameter '{name}': {text!r} is not a Turtle literal") from None
+        return quads[0].object
+    expanded = expand_prefixed(text)
+    return ox.NamedNode(expanded) if expanded != text else ox.Literal(text)
 
 
 def _typed(lexical: str, datatype: str) -> ox.Literal:

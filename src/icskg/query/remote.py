@@ -35,6 +35,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
+from ..terminal import printable
 from .scope import query_form
 
 DEFAULT_TIMEOUT = 30.0
@@ -52,7 +53,7 @@ def excerpt(body: bytes | str | None) -> str:
     if body is None:
         return ""
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "..."
 
 

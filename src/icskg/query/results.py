@@ -62,14 +62,32 @@ def dataframe(result: Result):
     return pd.DataFrame(rows(result), columns=names)
 
 
+def _cell(term) -> str:
+    """A term as a table cell: an IRI by its prefixed name where one fits, control characters escaped."""
+    from rdflib import URIRef
+
+    from ..namespaces import shorten
+    from ..terminal import printable
+
+    if term is None:
+        return ""
+    text = shorten(str(term)) if isinstance(term, URIRef) else str(python_value(term))
+    return printable(text).replace("\n", "\\n")
+
+
 def text_table(result: Result) -> str:
-    """A plain-text table for people (not a format to parse: use csv or json for that)."""
+    """A plain-text table for people (not a format to parse: use csv or json for that): IRIs compacted with
+    icskg's prefixes, control characters and line breaks escaped."""
+    from ..namespaces import bind_prefixes
+    from ..terminal import printable
+
     if result.type == "ASK":
         return "true" if result.askAnswer else "false"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle").rstrip("\n")
+        bind_prefixes(result.graph)
+        return printable(result.graph.serialize(format="turtle").rstrip("\n"))
     names = variables(result)
-    cells = [["" if v is None else str(v) for v in row.values()] for row in rows(result)]
+    cells = [[_cell(term) for term in row] for row in result]
     widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

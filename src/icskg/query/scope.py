@@ -25,7 +25,7 @@ _TOKEN = re.compile(
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[^\s{}()<>;,."'#]*(?:\.[^\s{}()<>;,."'#]+)*)?|:[^\s{}()<>;,."'#]*)
+  | (?P<word>[A-Za-z_][\w-]*(?::(?:[\w:%-]|\\.|\.(?=[\w:%-]))*)?|:(?:[\w:%-]|\\.|\.(?=[\w:%-]))*)
   | (?P<open>\{) | (?P<close>\}) | (?P<lparen>\() | (?P<rparen>\))
   | (?P<other>\S)
     """,
@@ -97,6 +97,18 @@ def split_prologue(text: str) -> tuple[str, str]:
         else:
             break
     return text[:end], text[end:]
+
+
+def with_prefixes(text: str) -> str:
+    """The query with a PREFIX line for each of icskg's prefixes (icskg.namespaces.PREFIXES) it uses but does
+    not declare, so `icskg sparql`, `kg.sparql` and `%%sparql` accept `icskg:Partnership` as written."""
+    from ..namespaces import PREFIXES
+
+    found = tokens(text)
+    declared = {found[i + 1].text.split(":", 1)[0] for i, t in enumerate(found[:-1]) if t.word == "PREFIX"}
+    used = {t.text.split(":", 1)[0] for t in found if t.kind == "word" and ":" in t.text}
+    missing = [p for p in PREFIXES if p in used and p not in declared]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
 
 
 def service_line(text: str) -> int | None:

@@ -1,7 +1,7 @@
 """The report's output formats, each written from the one Report: human, json, turtle, github.
 
 Text from the data (literals, IRIs, messages) can hold control characters; in the formats meant for a
-terminal or a CI log (human, github) they are escaped, so data cannot move a cursor or recolour a log.
+terminal or a CI log (human, github) they are escaped (icskg.terminal).
 """
 
 from __future__ import annotations
@@ -13,16 +13,8 @@ from dataclasses import asdict
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES, shorten
+from ..terminal import printable
 from .report import Report
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """Control characters (and bidirectional overrides) as visible escapes, e.g. \\x1b."""
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
 
 
 def term_text(term: str | None) -> str | None:

@@ -29,6 +29,12 @@ class Reasoning:
     reasoner: str
     reason: str | None = None
 
+    @property
+    def closes_types(self) -> bool:
+        """Whether the inferred graph holds every rdf:type its rdfs:subClassOf axioms entail (both reasoners'
+        OWL 2 RL closures do; a graph built without inference would not)."""
+        return self.reasoner in ("icskg", "owlrl")
+
     def note(self) -> str | None:
         if self.reason is None:
             return None

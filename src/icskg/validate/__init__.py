@@ -73,7 +73,7 @@ def validate_graph(
             results = pyshacl_results(_data(graph), shapes, functions, runner)
             notes.append("validated by pySHACL, the reference engine (--engine pyshacl)")
         else:
-            plan = compile_shapes(shapes)
+            plan = compile_shapes(shapes, closed_types=graph.reasoning.closes_types)
             results, failed = runner.run(plan)
             declined = {**plan.declined, **failed}
             if declined:

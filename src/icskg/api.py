@@ -7,6 +7,8 @@
     >>> kg.query("search_labels", text="dorset")                   # rows: list of dicts of Python values
     >>> kg.query_df("classes")                                     # a pandas DataFrame (pip install icskg[pandas])
     >>> kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")     # ad-hoc SPARQL
+    >>> with open("labels.csv", "wb") as out:                      # any size of answer, streamed
+    ...     kg.query_to("search_labels", out, "csv", text="dorset")
 
 Parameters are checked and turned into RDF terms (`icskg.query.params`) before anything runs, then
 bound the one way every backend shares: a VALUES block at the top of the WHERE clause.
@@ -14,7 +16,9 @@ bound the one way every backend shares: a VALUES block at the top of the WHERE c
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 from .build.graph import BuiltGraph
 from .build.pipeline import build
@@ -26,8 +30,9 @@ from .query.embedded import DEFAULT_TIMEOUT as EMBEDDED_TIMEOUT
 from .query.embedded import EmbeddedBackend
 from .query.params import ad_hoc_term, bind, with_values
 from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
-from .query.results import ROWS, dataframe, serialize, shaped
+from .query.results import ROWS, dataframe, graph_document, shaped
 from .query.scope import binding_problems, query_form, service_line, tokens, with_prefixes
+from .query.stream import check_format
 from .settings import Settings
 
 __all__ = ["DEFAULT_GRAPH", "EndpointBackend", "KnowledgeGraph", "open_graph"]
@@ -37,13 +42,12 @@ class EndpointBackend(RemoteBackend):
     """A SPARQL 1.1 endpoint; parameters travel as a VALUES block first in the WHERE clause."""
 
     def run(self, text: str, bindings: dict | None = None, form: str | None = None, timeout: float | None = None):
-        result = self.result(with_values(text, bindings or {}), form or query_form(text), timeout)
-        if result.type == "SELECT" and not result.bindings:
-            self.check_graph_holds_triples(timeout)
-        return result
+        self.check_graph_holds_triples(timeout)
+        return self.result(with_values(text, bindings or {}), form or query_form(text), timeout)
 
     def check_graph_holds_triples(self, timeout: float | None = None) -> None:
-        """An empty answer from an empty (or missing) graph says so, instead of looking like "no match"."""
+        """A query against an empty (or missing) graph is refused, once per backend, before it runs: its empty
+        answer (no rows, a count of 0, false) would look like "no match"."""
         if not self.graph or getattr(self, "_graph_seen", False):
             return
         answer = self.result("ASK { ?s ?p ?o }", "ASK", timeout)
@@ -54,10 +58,15 @@ class EndpointBackend(RemoteBackend):
             )
         self._graph_seen = True
 
-    def raw(self, text: str, bindings: dict | None, fmt: str) -> bytes:
-        if query_form(text) in ("CONSTRUCT", "DESCRIBE") or fmt not in ("json", "csv"):
-            return serialize(self.run(text, bindings), fmt)
-        return super().raw(with_values(text, bindings or {}), fmt)
+    def stream(self, text: str, bindings: dict | None, fmt: str, out: BinaryIO, timeout: float | None = None) -> None:
+        """The endpoint's CSV, TSV or JSON passed through (a graph: JSON-LD); the graph checked first, since an
+        empty document from a missing graph would look like "no match"."""
+        check_format(fmt)
+        if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
+            out.write(graph_document(self.run(text, bindings, timeout=timeout), fmt))
+            return
+        self.check_graph_holds_triples(timeout)
+        super().stream(with_values(text, bindings or {}), fmt, out, timeout)
 
 
 class KnowledgeGraph:
@@ -120,10 +129,17 @@ class KnowledgeGraph:
         """The rows as a pandas DataFrame (one column per projected variable)."""
         return dataframe(self.query_result(name, **params))
 
-    def query_serialized(self, name: str, fmt: str, /, **params) -> bytes:
-        """SPARQL 1.1 Query Results `json` or `csv` (rdflib's serializers, or the endpoint's own)."""
+    def query_to(self, name: str, out: BinaryIO, fmt: str = "csv", /, *, timeout: float | None = None, **params):
+        """Write the answer to the binary file `out` as SPARQL 1.1 Query Results `csv`, `tsv` or `json`
+        (Oxigraph's, or the endpoint's own), streamed: memory stays flat however many rows there are."""
         query, bindings = self.bindings(name, params)
-        return self.backend.raw(query.text, bindings, fmt)
+        self.backend.stream(query.text, bindings, fmt, out, seconds(timeout))
+
+    def query_serialized(self, name: str, fmt: str, /, *, timeout: float | None = None, **params) -> bytes:
+        """The answer as one SPARQL 1.1 Query Results document (`csv`, `tsv` or `json`) in memory."""
+        buffer = io.BytesIO()
+        self.query_to(name, buffer, fmt, timeout=timeout, **params)
+        return buffer.getvalue()
 
     # --- ad-hoc SPARQL ----------------------------------------------------------------------------
     def sparql_result(
@@ -149,11 +165,32 @@ class KnowledgeGraph:
         graph's, or `timeout` seconds), and Ctrl-C stops the wait."""
         return shaped(self.sparql_result(text, params=params, allow_service=allow_service, timeout=timeout), as_)
 
-    def sparql_serialized(
-        self, text: str, fmt: str, *, params: dict | None = None, allow_service: bool = False
-    ) -> bytes:
+    def sparql_to(
+        self,
+        text: str,
+        out: BinaryIO,
+        fmt: str = "csv",
+        *,
+        params: dict | None = None,
+        allow_service: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Write the answer to SPARQL text to the binary file `out`, streamed, as `query_to` does."""
         text, bindings = ad_hoc(text, params, allow_service)
-        return self.backend.raw(text, bindings, fmt)
+        self.backend.stream(text, bindings, fmt, out, seconds(timeout))
+
+    def sparql_serialized(
+        self,
+        text: str,
+        fmt: str,
+        *,
+        params: dict | None = None,
+        allow_service: bool = False,
+        timeout: float | None = None,
+    ) -> bytes:
+        buffer = io.BytesIO()
+        self.sparql_to(text, buffer, fmt, params=params, allow_service=allow_service, timeout=timeout)
+        return buffer.getvalue()
 
 
 def seconds(timeout) -> float | None:

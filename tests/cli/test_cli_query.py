@@ -236,13 +236,19 @@ def test_query_against_the_endpoint(remote_kg, oxigraph, kg):
 
 
 @pytest.mark.server
-def test_the_graph_option_picks_the_endpoint_graph(remote_kg, oxigraph):
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_the_graph_option_picks_the_endpoint_graph(remote_kg, oxigraph, fmt):
+    """A count over a graph the endpoint does not hold is refused, not answered 0, in every format."""
     count = b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    empty = icskg(
-        "sparql", "-", "-f", "json", "--endpoint", oxigraph.query_url, "--graph", "urn:x-icskg:nothing", input=count
-    )
-    assert empty.exit_code == 0, empty.output
-    assert json_rows(empty.stdout) == [{"n": 0}]
+    given = ("sparql", "-", "-f", fmt, "--endpoint", oxigraph.query_url)
+    empty = icskg(*given, "--graph", "urn:x-icskg:nothing", input=count)
+    assert empty.exit_code == 3, empty.output
+    assert empty.stdout == ""
+    assert "holds no triples in the graph <urn:x-icskg:nothing>" in empty.stderr
+    published = icskg(*given, input=count)
+    assert published.exit_code == 0, published.output
+    assert published.stderr == ""
+    assert str(len(remote_kg.sparql("SELECT * WHERE { ?s ?p ?o }"))) in published.stdout
 
 
 # --- `icskg queries` -------------------------------------------------------------------------------------------

@@ -127,11 +127,17 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("behaviour", sorted(FAULTS))
-def test_endpoint_faults_exit_3_within_the_timeout(behaviour):
+@pytest.mark.parametrize(
+    "how",
+    [("-f", "table"), ("-f", "json", "--graph", "")],
+    ids=["table", "streamed"],
+)
+def test_endpoint_faults_exit_3_within_the_timeout(behaviour, how):
+    """Through the parsed path (a table) and the streamed one (an endpoint's document passed through)."""
     timeout = 1.0
     with misbehaving(behaviour) as url:
         started = time.monotonic()
-        result = icskg("query", "classes", "--endpoint", url, "--timeout", str(timeout))
+        result = icskg("query", "classes", "--endpoint", url, "--timeout", str(timeout), *how)
         elapsed = time.monotonic() - started
     assert result.exit_code == 3, result.output
     line = result.output.strip().splitlines()[-1]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import IcskgError, InputError
 
 
 def write_stdout(data: bytes) -> None:
@@ -18,6 +19,39 @@ def write_stdout(data: bytes) -> None:
     else:
         stream.write(data)
         stream.flush()
+
+
+def stream_stdout(write) -> None:
+    """`write(out)` streams a document to stdout's bytes; a document that does not end a line (JSON) gets a
+    final newline, as `emit` gives."""
+    from ..query.stream import Sink
+
+    sys.stdout.flush()
+    sink = Sink(getattr(sys.stdout, "buffer", None) or _TextBytes(sys.stdout))
+    try:
+        write(sink)
+    except IcskgError:
+        if sink.written:
+            click.echo("icskg: the answer on stdout is incomplete", err=True)
+        raise
+    if sink.last != b"\n":
+        sink.write(b"\n")
+    sink.flush()
+
+
+class _TextBytes:
+    """A text stream (click's test runner, a notebook) taking bytes."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk may end inside a character
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(self.decoder.decode(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def emit(text: bytes | str) -> None:

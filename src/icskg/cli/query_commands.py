@@ -10,9 +10,9 @@ from ..errors import InputError
 from ..namespaces import DEFAULT_GRAPH
 from ..query.remote import DEFAULT_TIMEOUT
 from .main import main
-from .output import emit
+from .output import emit, stream_stdout
 
-QUERY_FORMATS = ["table", "csv", "json"]
+QUERY_FORMATS = ["table", "csv", "tsv", "json"]
 
 
 def endpoint_options(function):
@@ -49,13 +49,14 @@ def open_kg(obj, endpoint: str | None, graph: str | None, timeout: float | None)
     return open_graph(obj.root, endpoint=endpoint, graph=graph or None, timeout=timeout, settings=settings)
 
 
-def output(fmt: str, run_result, run_serialized) -> None:
+def output(fmt: str, run_result, run_streamed) -> None:
+    """A table for people (held in memory), or a results document streamed to stdout as it is produced."""
     from ..query.results import text_table
 
     if fmt == "table":
         emit(text_table(run_result()))
     else:
-        emit(run_serialized(fmt))
+        stream_stdout(lambda out: run_streamed(out, fmt))
 
 
 def catalogue_of(obj):
@@ -133,7 +134,7 @@ def parameter_values(pairs: tuple[str, ...]) -> dict[str, str]:
 @main.command("query")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@format_option("csv and json are the SPARQL 1.1 Query Results CSV and JSON formats.")
+@format_option("csv, tsv and json are the SPARQL 1.1 Query Results formats, streamed (any size of answer).")
 @endpoint_options
 @click.pass_obj
 def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
@@ -146,7 +147,7 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
     bind(catalogue.get(name), values)  # refuse a bad name or parameter before building or calling out
     kg = open_kg(obj, endpoint, graph_iri, timeout)
     kg = KnowledgeGraph(kg.built, backend=kg.backend, catalogue=catalogue)
-    output(fmt, lambda: kg.query_result(name, **values), lambda f: kg.query_serialized(name, f, **values))
+    output(fmt, lambda: kg.query_result(name, **values), lambda out, f: kg.query_to(name, out, f, **values))
 
 
 @main.command("sparql")
@@ -154,7 +155,7 @@ def query_command(obj, name, params, fmt, endpoint, graph_iri, timeout):
 @click.option("-q", "--query", "inline", metavar="SPARQL", help="The query itself, instead of FILE.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME (repeatable).")
 @click.option("--allow-service", is_flag=True, help="Let a SERVICE clause call another endpoint (refused otherwise).")
-@format_option("csv and json are the SPARQL 1.1 Query Results CSV and JSON formats (CONSTRUCT: json is JSON-LD).")
+@format_option("csv, tsv and json are the SPARQL 1.1 Query Results formats, streamed (CONSTRUCT: json is JSON-LD).")
 @endpoint_options
 @click.pass_obj
 def sparql_command(obj, source, inline, params, allow_service, fmt, endpoint, graph_iri, timeout):
@@ -181,5 +182,5 @@ def sparql_command(obj, source, inline, params, allow_service, fmt, endpoint, gr
     output(
         fmt,
         lambda: kg.sparql_result(text, params=values, allow_service=allow_service),
-        lambda f: kg.sparql_serialized(text, f, params=values, allow_service=allow_service),
+        lambda out, f: kg.sparql_to(text, out, f, params=values, allow_service=allow_service),
     )

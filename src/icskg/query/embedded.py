@@ -2,10 +2,13 @@
 
 Parameters arrive as the same VALUES block a remote endpoint gets (icskg.query.params, the one binding
 rule), and solutions are turned into rdflib Results term by term (icskg.terms), so Python values are
-exactly those of the remote path, which reads SPARQL 1.1 Results JSON with rdflib.
+exactly those of the remote path, which reads SPARQL 1.1 Results JSON with rdflib. CSV, TSV and JSON
+documents are Oxigraph's own, written as a stream (icskg.query.stream).
 """
 
 from __future__ import annotations
+
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -13,8 +16,9 @@ from ..build.graph import BuiltGraph
 from ..deadline import within
 from ..terms import rdflib_graph, to_rdflib
 from .params import with_values
-from .results import serialize
+from .results import graph_document
 from .scope import query_form
+from .stream import OXIGRAPH_FORMATS, Sink, check_format, write_within
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds an in-process query may take (Settings.timeout, ICSKG_TIMEOUT, --timeout)."""
@@ -53,5 +57,18 @@ class EmbeddedBackend:
         ]
         return result
 
-    def raw(self, text: str, bindings: dict | None, fmt: str) -> bytes:
-        return serialize(self.run(text, bindings), fmt)
+    def stream(self, text: str, bindings: dict | None, fmt: str, out: BinaryIO, timeout: float | None = None) -> None:
+        """Write the answer to `out` as Oxigraph serialises it (SPARQL 1.1 CSV, TSV or JSON), chunk by chunk,
+        within the time limit; a graph (CONSTRUCT, DESCRIBE) is written whole, as JSON-LD."""
+        check_format(fmt)
+        form = query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            out.write(graph_document(self.run(text, bindings, form, timeout), fmt))
+            return
+        sent = with_values(text, bindings or {})
+        sink = Sink(out)
+
+        def write() -> None:
+            self.built.query(sent).serialize(sink, OXIGRAPH_FORMATS[fmt])
+
+        write_within(timeout or self.timeout, "the query", sink, write)

@@ -9,7 +9,8 @@ SELECT and ASK answers are read as SPARQL 1.1 Query Results JSON
 (https://www.w3.org/TR/sparql11-results-json/) by rdflib's own results parser, so rows come out as the
 same Python values as from the embedded graph. Every failure is an EndpointError (exit code 3) saying
 what went wrong: unreachable, timed out, an HTTP error (status and the start of the body), or a
-response that is not what the protocol promises.
+response that is not what the protocol promises. CSV, TSV and JSON documents are the endpoint's own,
+passed through as a stream (icskg.query.stream), so a large answer needs no more memory than a chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import io
 import socket
 import urllib.error
 import urllib.parse
+from contextlib import contextmanager
 from http.client import HTTPException
+from typing import BinaryIO
 
 from rdflib import Graph
 from rdflib.query import Result
@@ -37,6 +40,7 @@ from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
 from ..terminal import printable
 from .scope import query_form
+from .stream import CHUNK, Sink, check_format, write_within
 
 DEFAULT_TIMEOUT = 30.0
 BODY_EXCERPT = 300
@@ -44,8 +48,11 @@ BODY_EXCERPT = 300
 ACCEPT = {
     "json": "application/sparql-results+json",
     "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",
 }
+EXPECTED = {"json": "json", "csv": "csv", "tsv": "tab-separated-values"}
+"""What the content type of each streamed format must contain."""
 _STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
 
 
@@ -87,6 +94,12 @@ class RemoteBackend:
             raise EndpointError(f"{self.endpoint} did not answer within {seconds:g} s") from None
 
     def _request(self, text: str, accept: str) -> tuple[str, bytes]:
+        with self._translated():
+            response = self._open(text, accept)
+            return content_type(response), response.read()
+
+    def _open(self, text: str, accept: str):
+        """The HTTP response to one query (SPARQL 1.1 Protocol: URL-encoded POST), its body not yet read."""
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
@@ -96,11 +109,14 @@ class RemoteBackend:
         if self.graph:
             wrapper.addDefaultGraph(self.graph)
         wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
+        return wrapper.query().response
+
+    @contextmanager
+    def _translated(self):
+        """Whatever goes wrong talking to the endpoint, as an EndpointError that says what."""
         where = self.endpoint
         try:
-            response = wrapper.query().response
-            content_type = response.headers.get("Content-Type", "") or ""
-            body = response.read()
+            yield
         except SPARQLWrapperException as error:
             status = getattr(error.__context__, "code", None) or _STATUS.get(type(error))
             raise EndpointError(f"{where} answered HTTP {status}: {excerpt(_response_of(error))}") from None
@@ -114,26 +130,24 @@ class RemoteBackend:
             raise EndpointError(
                 f"{where} sent a malformed or broken response: {_reason(error, self.timeout)}"
             ) from None
-        return content_type.split(";")[0].strip().lower(), body
 
     def result(self, text: str, form: str | None = None, timeout: float | None = None) -> Result:
         """The answer to a query as an rdflib Result (SELECT/ASK via JSON; CONSTRUCT/DESCRIBE via Turtle)."""
         form = form or query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            content_type, body = self.request(text, ACCEPT["turtle"] + ", application/n-triples;q=0.9", timeout)
+            kind, body = self.request(text, ACCEPT["turtle"] + ", application/n-triples;q=0.9", timeout)
             graph = Graph()
             try:
-                graph.parse(data=body.decode("utf-8"), format="nt" if "n-triples" in content_type else "turtle")
+                graph.parse(data=body.decode("utf-8"), format="nt" if "n-triples" in kind else "turtle")
             except Exception as error:
-                raise EndpointError(f"{self.endpoint} sent a malformed graph ({content_type}): {error}") from None
+                raise EndpointError(f"{self.endpoint} sent a malformed graph ({kind}): {error}") from None
             result = Result(form)
             result.graph = graph
             return result
-        content_type, body = self.request(text, ACCEPT["json"], timeout)
-        if "json" not in content_type:
+        kind, body = self.request(text, ACCEPT["json"], timeout)
+        if "json" not in kind:
             raise EndpointError(
-                f"{self.endpoint} answered with {content_type or 'no content type'}, not SPARQL results JSON: "
-                f"{excerpt(body)}"
+                f"{self.endpoint} answered with {kind or 'no content type'}, not SPARQL results JSON: {excerpt(body)}"
             )
         try:
             result = Result.parse(io.BytesIO(body), format="json")
@@ -145,13 +159,42 @@ class RemoteBackend:
             ) from None
         return result
 
-    def raw(self, text: str, fmt: str) -> bytes:
-        """The endpoint's own SPARQL 1.1 results document in `fmt` (json or csv), passed through."""
-        content_type, body = self.request(text, ACCEPT[fmt])
-        expected = {"json": "json", "csv": "csv"}[fmt]
-        if expected not in content_type:
-            raise EndpointError(f"{self.endpoint} answered with {content_type or 'no content type'}, not {fmt}")
-        return body
+    def stream(self, text: str, fmt: str, out: BinaryIO, timeout: float | None = None) -> None:
+        """Pass the endpoint's own results document (SPARQL 1.1 CSV, TSV or JSON) through to `out`, chunk by
+        chunk, all within the deadline; a response in another format is refused before anything is written."""
+        check_format(fmt)
+        seconds = timeout or self.timeout
+        sink = Sink(out)
+
+        def copy() -> None:
+            with self._translated():
+                response = self._open(text, ACCEPT[fmt])
+                kind = content_type(response)
+                if EXPECTED[fmt] not in kind:
+                    raise EndpointError(
+                        f"{self.endpoint} answered with {kind or 'no content type'}, not {fmt}: "
+                        f"{excerpt(response.read(BODY_EXCERPT))}"
+                    )
+            while True:
+                with self._translated():
+                    chunk = response.read(CHUNK)
+                if not chunk:
+                    missing = getattr(response, "length", None)  # what Content-Length promised and never came
+                    if missing:
+                        raise EndpointError(
+                            f"{self.endpoint} sent a malformed or broken response: {missing} bytes short"
+                        )
+                    return
+                sink.write(chunk)  # an error writing the output is the reader's, not the endpoint's
+
+        try:
+            write_within(seconds, self.endpoint, sink, copy)
+        except DeadlineExceeded:
+            raise EndpointError(f"{self.endpoint} did not answer within {seconds:g} s (in full)") from None
+
+
+def content_type(response) -> str:
+    return (response.headers.get("Content-Type", "") or "").split(";")[0].strip().lower()
 
 
 def _response_of(error: SPARQLWrapperException) -> bytes | str:

@@ -1,4 +1,4 @@
-"""Query results as Python values, a pandas DataFrame, a text table, or SPARQL 1.1 JSON/CSV.
+"""Query results as Python values, a pandas DataFrame, a text table, or (a graph) JSON-LD.
 
 Both backends hand over an rdflib `Result` (the remote one parses the endpoint's SPARQL 1.1 Query
 Results JSON with rdflib's own parser), so one conversion serves both and the same query gives the
@@ -96,16 +96,12 @@ def text_table(result: Result) -> str:
     return "\n".join(lines)
 
 
-def serialize(result: Result, fmt: str) -> bytes:
-    """SPARQL 1.1 Query Results JSON or CSV by rdflib's serializers (ASK in CSV: `true`/`false`)."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        if fmt != "json":
-            from ..errors import InputError
+def graph_document(result: Result, fmt: str) -> bytes:
+    """A CONSTRUCT or DESCRIBE answer in the one format besides the table's Turtle: JSON-LD, compacted with
+    icskg's prefixes as its `@context` (as `icskg export -f jsonld`)."""
+    from ..errors import InputError
+    from ..namespaces import PREFIXES
 
-            raise InputError(
-                "a CONSTRUCT or DESCRIBE result is a graph: use the table (Turtle) or json (JSON-LD) format"
-            )
-        return result.graph.serialize(format="json-ld", encoding="utf-8")
-    if result.type == "ASK" and fmt == "csv":
-        return b"true" if result.askAnswer else b"false"
-    return result.serialize(format=fmt, encoding="utf-8")
+    if fmt != "json":
+        raise InputError("a CONSTRUCT or DESCRIBE result is a graph: use the table (Turtle) or json (JSON-LD) format")
+    return result.graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")

@@ -3,12 +3,14 @@ its statistics checked against SPARQL counts over the store."""
 
 from __future__ import annotations
 
+from html import escape
+
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
 import icskg
 from icskg.build.rules import INFERRED
@@ -17,6 +19,7 @@ from icskg.namespaces import ICSKG, ID
 from icskg.outputs.describe import DATASET, DCAT, VOID, describe, shapes_iris, statistics, void_triples
 from icskg.outputs.export import ASSERTED_GRAPH, DESCRIPTION_GRAPH
 from icskg.terms import rdflib_graph, to_oxigraph
+from repo_factory import make_repo
 
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -60,6 +63,69 @@ def test_docs_writes_html_about_the_ontology(tmp_path, repo_root):
     assert "https://w3id.org/icskg/ontology#Partnership" in html
     assert "icskg:Partnership" in html
     assert "partnership kind" in (tmp_path / "out" / "concepts.html").read_text(encoding="utf-8").lower()
+
+
+def declared_terms(path) -> set[str]:
+    graph = Graph().parse(path)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    return {str(s) for kind in kinds for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(ICSKG))}
+
+
+def test_docs_document_every_term_of_the_ontology_and_the_registry_module(tmp_path, repo_root):
+    pytest.importorskip("pylode")
+    result = run("--root", str(repo_root), "docs", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    registry = declared_terms(repo_root / "ontology" / "registry.ttl")
+    assert registry, "registry.ttl declares terms"
+    missing = sorted(t for t in registry | declared_terms(repo_root / "ontology" / "icskg.ttl") if t not in html)
+    assert missing == []
+
+
+def test_concepts_html_lists_every_concept_of_every_scheme(tmp_path, repo_root):
+    pytest.importorskip("pylode")
+    assert run("--root", str(repo_root), "docs", "-o", str(tmp_path)).exit_code == 0
+    html = (tmp_path / "concepts.html").read_text(encoding="utf-8")
+    concepts = Graph().parse(repo_root / "ontology" / "concepts.ttl")
+    listed = list(concepts.subjects(RDF.type, SKOS.Concept))
+    assert len(listed) > 40
+    for concept in listed:
+        assert str(concept) in html, concept
+        for label in concepts.objects(concept, SKOS.prefLabel):
+            assert escape(str(label), quote=False) in html, label
+    for scheme in concepts.subjects(RDF.type, SKOS.ConceptScheme):
+        assert f'href="#{scheme.split("#")[-1]}' in html.replace("#icskg-", "#"), scheme
+    assert html.count('class="concept"') == len(listed)
+
+
+def test_concepts_html_escapes_what_the_data_says_and_keeps_concepts_in_no_scheme(tmp_path):
+    pytest.importorskip("pylode")
+    hostile = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX ex: <https://w3id.org/icskg/vocab/test/>
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "Tests & <b>trials</b>"@en .
+ex:a a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "A <script>alert(1)</script>"@en ;
+    skos:definition "x < y & \\"quoted\\""@en ; skos:broader ex:b .
+ex:b a skos:Concept ; skos:prefLabel "orphan"@en .
+"""
+    root = make_repo(tmp_path, {"ontology/concepts.ttl": hostile})
+    result = run("--root", str(root), "docs", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "concepts.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>" not in html
+    assert "A &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Tests &amp; &lt;b&gt;trials&lt;/b&gt;" in html
+    assert "x &lt; y &amp;" in html
+    assert "Concepts in no scheme" in html and "orphan" in html
+    assert 'href="#ex-b"' in html or "https://w3id.org/icskg/vocab/test/b" in html
+
+
+def test_a_broken_vocabulary_file_is_named_with_its_line(tmp_path):
+    pytest.importorskip("pylode")
+    broken = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n\n<a> <b> .\n"
+    root = make_repo(tmp_path, {"ontology/concepts.ttl": broken})
+    result = run("--root", str(root), "docs", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert "ontology/concepts.ttl:3:" in result.stderr
 
 
 @pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])

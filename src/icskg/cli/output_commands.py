@@ -77,7 +77,8 @@ def describe_command(obj, fmt, inferred, output, sources):
 )
 @click.pass_obj
 def docs_command(obj, output):
-    """Ontology documentation as HTML with pyLODE (pip install 'icskg[docs]'): index.html and concepts.html."""
+    """HTML documentation (pip install 'icskg[docs]'): index.html, the ontology (icskg.ttl and registry.ttl, by
+    pyLODE), and concepts.html, every SKOS concept by scheme."""
     from ..build.repository import find_repository
     from ..outputs.docs import make_docs
 

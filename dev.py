@@ -2,6 +2,7 @@
 
 python3 dev.py run    # create .venv, install icskg, build + validate + summary + a showcase query
 python3 dev.py test   # create .venv, install icskg with its test extras, lint and run the whole test suite
+python3 dev.py wheel  # a wheel in dist/ that carries the built graph and the stored queries (icskg release)
 """
 
 from __future__ import annotations
@@ -64,7 +65,19 @@ def test() -> None:
     sh(BIN / "python", "-m", "pytest", "-q", "-n", "auto", "--dist", "loadgroup", *sys.argv[2:])
 
 
-TASKS = {"install": ("test", lambda: None), "run": ("", run), "lint": ("test", lint), "test": ("test", test)}
+def wheel() -> None:
+    sh(BIN / "icskg", "release")
+    sh(BIN / "python", "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", "dist", ".")
+    say("the wheel is in dist/: pip install it anywhere, then icskg.open_graph() needs no checkout")
+
+
+TASKS = {
+    "install": ("test", lambda: None),
+    "run": ("", run),
+    "lint": ("test", lint),
+    "test": ("test", test),
+    "wheel": ("", wheel),
+}
 
 if __name__ == "__main__":
     task = sys.argv[1] if len(sys.argv) > 1 else ""

@@ -22,7 +22,6 @@ from typing import BinaryIO
 
 from .build.graph import BuiltGraph
 from .build.pipeline import build
-from .build.repository import find_repository
 from .errors import EndpointError, InputError, RepositoryNotFound
 from .namespaces import DEFAULT_GRAPH
 from .query.catalogue import Catalogue, StoredQuery, load_catalogue, sparql_problem
@@ -33,6 +32,7 @@ from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
 from .query.results import ROWS, dataframe, graph_document, shaped
 from .query.scope import binding_problems, query_form, service_line, tokens, with_prefixes
 from .query.stream import check_format
+from .release import Release, open_release, repository_or_release
 from .settings import Settings
 
 __all__ = ["DEFAULT_GRAPH", "EndpointBackend", "KnowledgeGraph", "open_graph"]
@@ -251,14 +251,20 @@ def open_graph(
     SPARQL 1.1 query URL): query that endpoint, with `graph` as the default graph (the named graph
     `icskg publish` loads; None for the endpoint's own default graph). Every query has a time limit:
     `timeout` seconds (default: Settings.timeout, ICSKG_TIMEOUT, 120 s in-process; 30 s for an endpoint).
-    The stored queries come from the repository at or above `root` (none when there is no repository
-    there, e.g. an installed package queried from elsewhere).
+    Outside a checkout (no `root`, no repository above the current directory), the graph and the stored
+    queries are the release an installed wheel carries (`icskg.release`). With an endpoint, the stored queries
+    come from the repository or the release (none when there is neither).
     """
     settings = settings or Settings.load(root=root)
     if endpoint is None:
-        return KnowledgeGraph(build(settings), timeout=timeout or settings.timeout)
+        where = repository_or_release(settings.root)
+        if isinstance(where, Release):
+            built = open_release(where)
+        else:
+            built = build(settings)
+        return KnowledgeGraph(built, catalogue=load_catalogue(where.queries_dir), timeout=timeout or settings.timeout)
     try:
-        catalogue = load_catalogue(find_repository(settings.root).queries_dir)
+        catalogue = load_catalogue(repository_or_release(settings.root).queries_dir)
     except RepositoryNotFound:
         if root is not None:
             raise

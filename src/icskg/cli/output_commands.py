@@ -87,6 +87,36 @@ def docs_command(obj, output):
         click.echo(f"wrote {path}")
 
 
+@main.command("release")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the release into (default: src/icskg/release/, which a wheel ships).",
+)
+@click.pass_obj
+def release_command(obj, output):
+    """Write the release a wheel carries: the built graph and the stored queries (only if the graph conforms;
+    exit 1 otherwise). `python3 dev.py wheel` runs this, then builds the wheel."""
+    from ..build import build
+    from ..build.repository import find_repository
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..release import write_release
+    from ..validate import validate
+
+    settings = obj.settings()
+    repo = find_repository(obj.root)
+    report = validate(settings)
+    if not report.conforms:
+        violations = sum(r.severity == "Violation" for r in report.results)
+        click.echo(f"icskg: the graph does not conform ({violations} violations): nothing released", err=True)
+        raise SystemExit(EXIT_NOT_CONFORMING)
+    target = output or repo.root / "src" / "icskg" / "release"
+    for path in write_release(build(settings), repo.queries_dir, target):
+        click.echo(f"wrote {repo.shown(path)}")
+
+
 @main.command("publish")
 @click.option("--endpoint", metavar="QUERY_URL", required=True, help="The store's SPARQL 1.1 query URL.")
 @click.option("--store", metavar="GRAPH_STORE_URL", required=True, help="The store's Graph Store Protocol URL.")

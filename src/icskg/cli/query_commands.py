@@ -60,10 +60,10 @@ def output(fmt: str, run_result, run_streamed) -> None:
 
 
 def catalogue_of(obj):
-    from ..build.repository import find_repository
     from ..query.catalogue import load_catalogue
+    from ..release import repository_or_release
 
-    catalogue = load_catalogue(find_repository(obj.root).queries_dir)
+    catalogue = load_catalogue(repository_or_release(obj.root).queries_dir)
     for problem in catalogue.problems:
         click.echo(f"icskg: skipped a stored query: {problem}", err=True)
     return catalogue

@@ -19,7 +19,7 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -43,16 +43,60 @@ def kernel_specs(tmp_path_factory):
     return KernelSpecManager(kernel_dirs=[str(folder.parent)], ensure_native_kernel=False)
 
 
+CHECKS_BEFORE = f"""
+import json as _json, sys as _sys
+_sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+import matplotlib.pyplot as _plt
+from figure_checks import problems as _problems
+_icskg_figures = []
+_icskg_show = _plt.show
+def _icskg_checked_show(*args, **kwargs):
+    for number in _plt.get_fignums():
+        figure = _plt.figure(number)
+        titles = [figure._suptitle.get_text() if figure._suptitle else ""] + [ax.get_title() for ax in figure.axes]
+        _icskg_figures.append({{"title": next((t for t in titles if t), "(untitled)"), "problems": _problems(figure)}})
+    return _icskg_show(*args, **kwargs)
+_plt.show = _icskg_checked_show
+"""
+CHECKS_AFTER = 'print("ICSKG-FIGURES " + _json.dumps(_icskg_figures))'
+
+
 def execute(path: Path, kernel_specs):
+    """Run the notebook with every figure checked as plt.show() draws it (figure_checks.py); the checks come
+    back on the executed notebook as `figures` in its metadata."""
     from jupyter_client.manager import KernelManager
 
     notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(CHECKS_BEFORE))
+    notebook.cells.append(nbformat.v4.new_code_cell(CHECKS_AFTER))
     manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernel_specs)
     client = nbclient.NotebookClient(
         notebook, km=manager, timeout=120, resources={"metadata": {"path": str(path.parent)}}
     )
     client.execute()  # raises CellExecutionError on the first cell that fails
+    checks = notebook.cells.pop()
+    notebook.cells.pop(0)
+    (line,) = [o["text"] for o in checks.outputs if o.get("name") == "stdout"]
+    notebook.metadata["figures"] = json.loads(line.split("ICSKG-FIGURES ", 1)[1])
     return notebook
+
+
+class Executed(dict):
+    """Each notebook executed once, on first use, for all the tests that read its outputs (one xdist group,
+    so they share a worker)."""
+
+    def __init__(self, kernel_specs):
+        super().__init__()
+        self.kernel_specs = kernel_specs
+
+    def __missing__(self, stem: str):
+        self[stem] = execute(ROOT / "notebooks" / f"{stem}.ipynb", self.kernel_specs)
+        return self[stem]
+
+
+@pytest.fixture(scope="module")
+def executed(kernel_specs):
+    return Executed(kernel_specs)
 
 
 def test_there_are_notebooks():
@@ -60,8 +104,8 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_draws_a_chart(path, kernel_specs):
-    executed = execute(path, kernel_specs)
+def test_notebook_runs_and_draws_a_chart(path, executed):
+    executed = executed[path.stem]
     outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     errors = [o for o in outputs if o.get("output_type") == "error"]
     assert not errors, errors
@@ -77,3 +121,16 @@ def test_notebook_is_committed_without_outputs(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, f"{path.name}: clear the outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_chart_is_readable(path, executed):
+    """Titles and dates instead of hashed file names, nothing cut, readable fonts and titles, one colour per
+    legend entry across panels (figure_checks.py); every chart drawn was checked."""
+    notebook = executed[path.stem]
+    figures = notebook.metadata["figures"]
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(figures) == len(images) > 0, "every chart is drawn with plt.show(), so that it is checked"
+    found = {figure["title"]: figure["problems"] for figure in figures if figure["problems"]}
+    assert found == {}

@@ -27,7 +27,7 @@ from .namespaces import DEFAULT_GRAPH
 from .query.catalogue import Catalogue, StoredQuery, load_catalogue, sparql_problem
 from .query.embedded import DEFAULT_TIMEOUT as EMBEDDED_TIMEOUT
 from .query.embedded import EmbeddedBackend
-from .query.params import ad_hoc_term, bind, with_values
+from .query.params import ad_hoc_term, bind, utf8_text, with_values
 from .query.remote import DEFAULT_TIMEOUT, RemoteBackend
 from .query.results import ROWS, dataframe, graph_document, shaped
 from .query.scope import binding_problems, query_form, service_line, tokens, with_prefixes
@@ -223,7 +223,7 @@ def check_sparql(text: str, where: str | None = None, allow_service: bool = Fals
 def ad_hoc(text: str, params: dict | None, allow_service: bool, where: str | None = None) -> tuple[str, dict]:
     """Ad-hoc SPARQL ready to run: icskg's prefixes declared, checked, its parameters as RDF terms (refused
     where the one binding rule cannot bind them)."""
-    text = with_prefixes(text)
+    text = with_prefixes(utf8_text("the query", text))
     check_sparql(text, where, allow_service)
     bindings = {name: ad_hoc_term(name, str(value)) for name, value in (params or {}).items()}
     if bindings:

@@ -520,3 +520,36 @@ def test_control_characters_in_data_are_escaped_in_tables(tmp_path):
     root = make_repo(tmp_path, {"data/evil.ttl": evil})
     result = CliRunner().invoke(main, ["--root", str(root), "sparql", "-q", "SELECT ?l WHERE { ?x rdfs:label ?l }"])
     assert result.exit_code == 0 and "\x1b" not in result.stdout and "\\x1b[2Jwiped" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------- not UTF-8
+
+NOT_UTF8 = "\udcff\udcfe"  # bytes 0xFF 0xFE as Python hands them over from a command line (surrogate escapes)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "search_labels", "-p", f"text={NOT_UTF8}"),
+        ("sparql", "-q", f'SELECT * WHERE {{ ?s ?p "{NOT_UTF8}" }}'),
+        ("sparql", "-q", "SELECT ?x WHERE { ?x ?p ?o }", "-p", f"x={NOT_UTF8}"),
+        ("--root", f"/tmp/{NOT_UTF8}", "validate"),
+        ("links", "suggest", NOT_UTF8),
+        ("export", "-o", f"/tmp/{NOT_UTF8}.ttl"),
+    ],
+    ids=["stored-param", "inline-query", "ad-hoc-param", "root", "links-text", "output-path"],
+)
+def test_a_command_line_value_that_is_not_utf8_is_refused_clearly(args):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 2, result.output
+    assert "is not UTF-8 text" in result.stderr and "\\xff\\xfe" in result.stderr
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_the_api_refuses_text_that_is_not_utf8(kg):
+    with pytest.raises(InputError, match="parameter 'text' is not UTF-8 text"):
+        kg.query("search_labels", text=NOT_UTF8)
+    with pytest.raises(InputError, match="the query is not UTF-8 text"):
+        kg.sparql(f'SELECT * WHERE {{ ?s ?p "{NOT_UTF8}" }}')
+    with pytest.raises(InputError, match="parameter 'x' is not UTF-8 text"):
+        kg.sparql("SELECT ?x WHERE { ?x ?p ?o }", params={"x": NOT_UTF8})

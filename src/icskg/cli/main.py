@@ -11,6 +11,7 @@ import click
 
 from ..errors import EXIT_INTERNAL, IcskgError
 from ..settings import Settings
+from ..terminal import printable
 
 
 class Context:
@@ -26,6 +27,17 @@ class Context:
 
 class IcskgGroup(click.Group):
     """IcskgError -> its message and exit code; anything else -> exit 4 with one line (traceback with --debug)."""
+
+    def parse_args(self, ctx, args):
+        """Every command-line value must be text: refuse one that is not UTF-8 (Python hands it over with
+        surrogate escapes, which would fail later, deep inside a query or a message)."""
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = printable(arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+                raise click.UsageError(f"the command-line value '{shown}' is not UTF-8 text") from None
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         try:

@@ -46,7 +46,7 @@ _LANGSTRING = re.compile(r"^(?P<text>.*)@(?P<lang>[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8
 
 def to_term(name: str, kind: str, value) -> ox.NamedNode | ox.Literal:
     """The RDF term for one parameter value of the declared kind (an InputError if it is not one)."""
-    text = str(value)
+    text = utf8_text(f"parameter '{name}'", str(value))
     try:
         if kind == "iri":
             text = expand_prefixed(text)
@@ -91,6 +91,16 @@ def to_term(name: str, kind: str, value) -> ox.NamedNode | ox.Literal:
     raise InputError(f"parameter '{name}' has an unknown type {kind!r}")
 
 
+def utf8_text(what: str, text: str) -> str:
+    """`text` if it can be written as UTF-8; a str holding surrogate escapes (bytes that were not UTF-8, as
+    Python passes them on from a command line or a file name) is an InputError naming `what`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{what} is not UTF-8 text") from None
+    return text
+
+
 def expand_prefixed(text: str) -> str:
     """`wave:ics-second-wave` as its full IRI when the prefix is one of icskg's (icskg.namespaces.PREFIXES)."""
     from ..namespaces import PREFIXES
@@ -106,6 +116,7 @@ def ad_hoc_term(name: str, text: str) -> ox.NamedNode | ox.Literal:
     IRI, a Turtle literal (`"x"@en`, `"5"^^xsd:integer`) is that literal, anything else a plain string."""
     from ..namespaces import PREFIXES
 
+    utf8_text(f"parameter '{name}'", text)
     if text.startswith("<") and text.endswith(">"):
         return to_term(name, "iri", text[1:-1])
     if text.startswith('"'):

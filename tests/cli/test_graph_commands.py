@@ -247,3 +247,16 @@ def test_every_command_reports_a_truncated_file_by_file_and_line(tmp_path, comma
     result = run(root, *command)
     assert result.exit_code == 2, result.output
     assert result.output.startswith("icskg: data/cut.ttl:2: Turtle syntax error"), result.output
+
+
+def test_showcase_answers_with_a_table_that_has_column_headers(kg):
+    result = run(ROOT, "showcase")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    query = kg.stored("second_wave_partnerships")
+    assert lines[0] == f"Q: {query.summary}"
+    answer = kg.query_result("second_wave_partnerships")
+    assert lines[1].split() == [str(v) for v in answer.vars]
+    assert set(lines[2]) <= {"-", " "}
+    assert f"({len(answer.bindings)} rows)" in result.stdout and len(answer.bindings) > 0

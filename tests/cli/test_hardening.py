@@ -553,3 +553,43 @@ def test_the_api_refuses_text_that_is_not_utf8(kg):
         kg.sparql(f'SELECT * WHERE {{ ?s ?p "{NOT_UTF8}" }}')
     with pytest.raises(InputError, match="parameter 'x' is not UTF-8 text"):
         kg.sparql("SELECT ?x WHERE { ?x ?p ?o }", params={"x": NOT_UTF8})
+
+
+# ---------------------------------------------------------------------------------------------- a full disk
+
+FULL = Path("/dev/full")  # every write fails with ENOSPC
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate",),  # click.echo
+        ("stats",),
+        ("query", "classes", "-f", "csv"),  # streamed
+        ("sparql", "-q", "SELECT * WHERE { ?s ?p ?o } LIMIT 5", "-f", "json"),
+        ("export", "-f", "nt"),  # one document
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_stdout_on_a_full_disk_is_a_clear_error_not_a_crash(command):
+    """Exit 2 with the reason, never 4 (a crash) nor 1 (taken for 'does not conform')."""
+    with open(FULL, "wb") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "icskg", "--root", str(ROOT), *command],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "icskg: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full (Linux)")
+def test_export_into_a_device_writes_into_it_and_never_replaces_it():
+    result = icskg("export", "-f", "nt", "-o", str(FULL))
+    assert result.exit_code == 2, result.output
+    assert "cannot write /dev/full: No space left on device" in result.stderr
+    assert FULL.is_char_device()
+    assert not list(FULL.parent.glob(".full.partial"))

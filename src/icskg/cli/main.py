@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_INTERNAL, IcskgError
+from ..errors import EXIT_INPUT, EXIT_INTERNAL, IcskgError
 from ..settings import Settings
 from ..terminal import printable
+
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+"""Errors of writing that say the disk or device failed (exit 2 with the reason), not icskg (exit 4)."""
 
 
 class Context:
@@ -56,6 +60,11 @@ class IcskgGroup(click.Group):
             click.echo("icskg: interrupted", err=True)
             sys.exit(130)
         except Exception as error:  # noqa: BLE001 - the one place unexpected errors become exit code 4
+            if isinstance(error, OSError) and error.errno in WRITE_FAILURES:
+                # stdout (or a file) on a full or failing disk: the environment's problem, not icskg's
+                where = f" {error.filename}" if error.filename else " the output"
+                click.echo(f"icskg: cannot write{where}: {error.strerror}", err=True)
+                sys.exit(EXIT_INPUT)
             debug = isinstance(ctx.obj, Context) and ctx.obj.debug
             if debug:
                 traceback.print_exc()

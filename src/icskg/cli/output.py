@@ -11,14 +11,43 @@ import click
 from ..errors import IcskgError, InputError
 
 
+class OutputError(IcskgError):
+    """The output could not be written (a full disk, a device error): exit 2 with the reason."""
+
+
+class Stdout:
+    """Standard output as bytes, whatever it is (a terminal, a pipe, a file, click's test runner, a notebook):
+    a write that fails says why, as an OutputError; a reader that went away stays a BrokenPipeError (the
+    command line stops quietly, as Unix tools do)."""
+
+    def __init__(self):
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        self.stream = buffer if buffer is not None else sys.stdout
+        self.decoder = None if buffer is not None else codecs.getincrementaldecoder("utf-8")()  # chunks may split
+
+    def write(self, data: bytes) -> int:
+        try:
+            self.stream.write(data if self.decoder is None else self.decoder.decode(data))
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+        return len(data)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+
+
 def write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:
-        sys.stdout.write(data.decode("utf-8"))
-    else:
-        stream.write(data)
-        stream.flush()
+    out = Stdout()
+    out.write(data)
+    out.flush()
 
 
 def stream_stdout(write) -> None:
@@ -26,32 +55,16 @@ def stream_stdout(write) -> None:
     final newline, as `emit` gives."""
     from ..query.stream import Sink
 
-    sys.stdout.flush()
-    sink = Sink(getattr(sys.stdout, "buffer", None) or _TextBytes(sys.stdout))
+    sink = Sink(Stdout())
     try:
         write(sink)
+        if sink.last != b"\n":
+            sink.write(b"\n")
+        sink.flush()
     except IcskgError:
         if sink.written:
             click.echo("icskg: the answer on stdout is incomplete", err=True)
         raise
-    if sink.last != b"\n":
-        sink.write(b"\n")
-    sink.flush()
-
-
-class _TextBytes:
-    """A text stream (click's test runner, a notebook) taking bytes."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk may end inside a character
-
-    def write(self, data: bytes) -> int:
-        self.stream.write(self.decoder.decode(data))
-        return len(data)
-
-    def flush(self) -> None:
-        self.stream.flush()
 
 
 def emit(text: bytes | str) -> None:
@@ -67,6 +80,10 @@ def write_output(data: bytes, output: str, size: str) -> None:
     target = Path(output)
     if not target.parent.is_dir():
         raise InputError(f"cannot write {output}: the folder {target.parent} does not exist")
+    if target.exists() and not target.is_file():
+        _write_special(target, data, output)  # a device or a pipe (/dev/stdout, a FIFO): written into, not replaced
+        click.echo(f"wrote {output} ({size})", err=True)
+        return
     temporary = target.with_name(f".{target.name}.partial")
     try:
         temporary.write_bytes(data)
@@ -75,6 +92,16 @@ def write_output(data: bytes, output: str, size: str) -> None:
         temporary.unlink(missing_ok=True)
         raise InputError(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {output} ({size})", err=True)
+
+
+def _write_special(target: Path, data: bytes, output: str) -> None:
+    if target.is_dir():
+        raise InputError(f"cannot write {output}: it is a folder")
+    try:
+        with open(target, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 output_option = click.option(

@@ -9,6 +9,7 @@ the background (a daemon thread, gone when the process exits) and its answer is 
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -26,24 +27,46 @@ class DeadlineExceeded(IcskgError):
     give it more time (--timeout)."""
 
 
+class _Worker(threading.Thread):
+    """A daemon thread that runs one call at a time. Workers are reused (a thread per call costs more than
+    a small query); one whose call was abandoned returns to the pool only when that call ends."""
+
+    _idle: list[_Worker] = []
+    _lock = threading.Lock()
+
+    def __init__(self):
+        super().__init__(name="icskg: deadline worker", daemon=True)
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self.start()
+
+    @classmethod
+    def take(cls) -> _Worker:
+        with cls._lock:
+            return cls._idle.pop() if cls._idle else cls()
+
+    def run(self) -> None:
+        while True:
+            call, outcome, done = self._calls.get()
+            try:
+                outcome["value"] = call()
+            except BaseException as error:  # noqa: BLE001 - handed back to the waiting thread as it is
+                outcome["error"] = error
+            done.set()
+            with _Worker._lock:
+                _Worker._idle.append(self)
+
+
 def within(seconds: float, what: str, call: Callable[[], T]) -> T:
     """`call()` if it finishes within `seconds`, else DeadlineExceeded naming `what`; Ctrl-C goes through."""
     outcome: dict = {}
-
-    def work() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the waiting thread as it is
-            outcome["error"] = error
-
-    worker = threading.Thread(target=work, name=f"icskg: {what}", daemon=True)
-    worker.start()
+    done = threading.Event()
+    _Worker.take()._calls.put((call, outcome, done))
     deadline = time.monotonic() + seconds
-    while worker.is_alive():
+    while not done.is_set():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded(f"{what} did not finish within {seconds:g} s (give more time with --timeout)")
-        worker.join(min(STEP, remaining))
+        done.wait(min(STEP, remaining))
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

@@ -32,6 +32,10 @@ _ON = ("1", "true", "yes", "on")
 _OFF = ("0", "false", "no", "off")
 
 
+ENDPOINT_TIMEOUT = 30.0
+"""Seconds a whole call to a SPARQL endpoint may take unless told otherwise (--timeout, timeout=)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path | None = None

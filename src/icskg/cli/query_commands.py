@@ -8,7 +8,7 @@ import click
 
 from ..errors import InputError
 from ..namespaces import DEFAULT_GRAPH
-from ..query.remote import DEFAULT_TIMEOUT
+from ..settings import ENDPOINT_TIMEOUT
 from .main import main
 from .output import emit, stream_stdout
 
@@ -22,7 +22,7 @@ def endpoint_options(function):
         type=click.FloatRange(min=0, min_open=True),
         default=None,
         help=f"Time limit in seconds for the whole query (default: $ICSKG_TIMEOUT or 120 in-process, "
-        f"{DEFAULT_TIMEOUT:g} for an endpoint). Ctrl-C stops it too.",
+        f"{ENDPOINT_TIMEOUT:g} for an endpoint). Ctrl-C stops it too.",
     )(function)
     function = click.option(
         "--graph",

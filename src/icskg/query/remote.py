@@ -38,11 +38,12 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
+from ..settings import ENDPOINT_TIMEOUT
 from ..terminal import printable
 from .scope import query_form
 from .stream import CHUNK, Sink, check_format, write_within
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = ENDPOINT_TIMEOUT
 BODY_EXCERPT = 300
 
 ACCEPT = {

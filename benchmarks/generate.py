@@ -931,32 +931,65 @@ MUTATIONS = {
     # component -> (file, class of the nodes mutated, mutation)
     "MinCount": ("people", "foaf:Person", lambda g, s: _drop(g, "people", s, "foaf:name")),
     "MaxCount": ("people", "foaf:Person", lambda g, s: g.add("people", s, "foaf:name", lit("Another Name"))),
-    "Datatype": ("appointments", "icskg:Appointment",
-                 lambda g, s: _set(g, "appointments", s, "icskg:postAsStated", '"chief executive"@en')),
-    "Class": ("appointments", "icskg:Appointment",
-              lambda g, s: _set(g, "appointments", s, "org:member", "programme:ics-development")),
-    "NodeKind": ("organisations", "org:Organization",
-                 lambda g, s: g.add("organisations", s, "skos:altLabel", "<http://example.org/not-a-label>")),
+    "Datatype": (
+        "appointments",
+        "icskg:Appointment",
+        lambda g, s: _set(g, "appointments", s, "icskg:postAsStated", '"chief executive"@en'),
+    ),
+    "Class": (
+        "appointments",
+        "icskg:Appointment",
+        lambda g, s: _set(g, "appointments", s, "org:member", "programme:ics-development"),
+    ),
+    "NodeKind": (
+        "organisations",
+        "org:Organization",
+        lambda g, s: g.add("organisations", s, "skos:altLabel", "<http://example.org/not-a-label>"),
+    ),
     "Pattern": ("people", "foaf:Person", lambda g, s: _set(g, "people", s, "foaf:name", lit(" Leading Space"))),
     "Not": ("people", "foaf:Person", lambda g, s: _set(g, "people", s, "foaf:name", lit("Dr Titled Name"))),
     "In": ("statements", "icskg:Quote", lambda g, s: _set(g, "statements", s, "icskg:attributionMode", lit("direct"))),
     "Or": ("statements", "icskg:Quote", lambda g, s: _drop(g, "statements", s, "prov:wasAttributedTo")),
-    "Node": ("statements", "icskg:Claim",
-             lambda g, s: _set(g, "statements", s, "icskg:claimType", "orgkind:nhs-trust")),
+    "Node": (
+        "statements",
+        "icskg:Claim",
+        lambda g, s: _set(g, "statements", s, "icskg:claimType", "orgkind:nhs-trust"),
+    ),
     "MinLength": ("statements", "icskg:Quote", lambda g, s: _set(g, "statements", s, "icskg:text", lit(""))),
-    "MinInclusive": ("programmes", "icskg:Wave", lambda g, s: _set(g, "programmes", s, "icskg:ordinal", '"0"^^xsd:integer')),
+    "MinInclusive": (
+        "programmes",
+        "icskg:Wave",
+        lambda g, s: _set(g, "programmes", s, "icskg:ordinal", '"0"^^xsd:integer'),
+    ),
     "QualifiedMaxCount": ("statements", "icskg:Quote", lambda g, s: g.add("statements", s, "a", "icskg:Claim")),
-    "LessThanOrEquals": ("appointments", "icskg:Appointment", lambda g, s: (
-        _set(g, "appointments", s, "icskg:startDate", '"2020-06-01"^^xsd:date'),
-        _set(g, "appointments", s, "icskg:endDate", '"2019-01-01"^^xsd:date'))),
-    "SPARQL:identifier": ("statements", "icskg:Quote",
-                          lambda g, s: _set(g, "statements", s, "dcterms:identifier", lit("Q-01"))),
-    "SPARQL:vocabulary": ("organisations", "org:Organization",
-                          lambda g, s: g.add("organisations", s, "a", "icskg:Organisaton")),
-    "SPARQL:ill-typed": ("organisations", "org:Organization",
-                         lambda g, s: g.add("organisations", s, "icskg:startDate", '"2019-02-30"^^xsd:date')),
-    "SPARQL:imports": ("sources", "icskg:SourceDocument",
-                       lambda g, s: g.add("sources", s, "owl:imports", "<http://127.0.0.1:9/remote.ttl>")),
+    "LessThanOrEquals": (
+        "appointments",
+        "icskg:Appointment",
+        lambda g, s: (
+            _set(g, "appointments", s, "icskg:startDate", '"2020-06-01"^^xsd:date'),
+            _set(g, "appointments", s, "icskg:endDate", '"2019-01-01"^^xsd:date'),
+        ),
+    ),
+    "SPARQL:identifier": (
+        "statements",
+        "icskg:Quote",
+        lambda g, s: _set(g, "statements", s, "dcterms:identifier", lit("Q-01")),
+    ),
+    "SPARQL:vocabulary": (
+        "organisations",
+        "org:Organization",
+        lambda g, s: g.add("organisations", s, "a", "icskg:Organisaton"),
+    ),
+    "SPARQL:ill-typed": (
+        "organisations",
+        "org:Organization",
+        lambda g, s: g.add("organisations", s, "icskg:startDate", '"2019-02-30"^^xsd:date'),
+    ),
+    "SPARQL:imports": (
+        "sources",
+        "icskg:SourceDocument",
+        lambda g, s: g.add("sources", s, "owl:imports", "<http://127.0.0.1:9/remote.ttl>"),
+    ),
 }
 
 

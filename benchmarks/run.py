@@ -1,29 +1,35 @@
-"""Benchmark the icskg pipeline (load -> infer -> validate) on the repository's graph and on generated landscapes.
+"""Benchmark icskg (one Oxigraph store, SHACL compiled to SPARQL) against its references (pySHACL, owlrl,
+pyoxigraph's own bulk load), on the repository's graph and on generated landscapes, in one run.
 
-    .venv/bin/python benchmarks/run.py [--sizes 10k,100k,1m] [--repeat 3] [--timeout-seconds 600] [--json FILE]
+    .venv/bin/python benchmarks/run.py [--sizes repo,10k,100k] [--repeat 3] [--reference-cap 600] [--out DIR]
+    .venv/bin/python benchmarks/run.py --render DIR/results.json      # print a saved run's tables again
 
-Each step of each run is measured in its own subprocess, so that its peak memory (ru_maxrss) is the
-peak of that step's process and one step's garbage does not slow the next. A step's process first
-prepares what the step needs (the infer step loads the graph; the validate step loads the graph and
-the inferred triples that the infer step saved), then times the step alone. A step that runs past
-the cap is stopped and reported as "> cap". See benchmarks/README.md for what each figure means.
+For each graph (in this order): one child process runs icskg's in-process steps (steps.py core), whole
+`icskg validate` and `open_graph` + query processes run cold and warm, then one child process per
+reference tool (steps.py pyshacl, owlrl). Every figure is a median of --repeat runs, except that a step
+whose run takes longer than --long-seconds runs once. Every measured process imports icskg from a
+snapshot of src/icskg and reads a snapshot of the repository's files, both taken at the start, so that
+one run measures one version even while the working tree changes. The script prints figures and never
+asserts them; benchmarks/README.md says what each one means.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import math
 import os
 import platform
-import resource
-import signal
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -33,498 +39,389 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/ is not a package)
-import steps as public_steps  # noqa: E402
 
-STEPS = ("parse", "oxigraph", "infer", "owlrl", "validate", "pyshacl", "open", "cold", "warm", "queries", "publish")
-REFERENCES = {"parse": "oxigraph", "infer": "owlrl", "validate": "pyshacl"}
-"""icskg's step -> the reference step measured in the same run (plain rdflib + owlrl + pySHACL; pyoxigraph)."""
-MIRROR_STEPS = ("open", "cold", "warm", "queries", "publish")
-PACKAGES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph", "icskg")
-
-
-# -- worker: one step in one process ----------------------------------------------------------------
-class StepTimeout(Exception):
-    pass
-
-
-def _rss_mb() -> float:
-    """The current resident set size of this process (Linux /proc; 0 where unavailable)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
-
-
-class Parts:
-    """Time spent inside named functions during the step: a coarse profile at no real cost."""
-
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-
-    def wrap(self, owner, attribute: str, name: str) -> None:
-        original = getattr(owner, attribute)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-
-        setattr(owner, attribute, timed)
+PACKAGES = ("pyoxigraph", "rdflib", "owlrl", "pyshacl", "icskg")
+COPIED = ("ontology", "data", "shapes", "queries", "registries", "pyproject.toml")
+"""What the snapshot of the repository holds: everything `icskg validate` and `open_graph` read."""
+LINKED = ("ontology", "shapes", "queries", "registries", "pyproject.toml")
+"""What a landscape's repository takes from the snapshot (its data/ is the generated files)."""
+OPEN_QUERY = "second_wave_partnerships"
+OPEN_SCRIPT = """\
+import sys, icskg
+kg = icskg.open_graph(sys.argv[1])
+query = kg.stored(sys.argv[2])
+rows = kg.query(query.name, **dict(query.example))
+print(len(rows))
+"""
+GROWTH_STEPS = (
+    ("oxigraph_parse", "pyoxigraph bulk_load"),
+    ("parse", "icskg parse"),
+    ("rules", "icskg rules"),
+    ("build", "build"),
+    ("validate_compiled", "compiled validation"),
+    ("total", "parse + infer + validate"),
+    ("pyshacl", "pySHACL validation"),
+    ("owlrl", "owlrl closure"),
+    ("validate_cold", "icskg validate, cold process"),
+    ("peak_mb", "peak memory"),
+)
 
 
-def _load(spec: dict):
-    from icskg.load import load_files
-
-    return load_files([Path(p) for p in spec["files"]], Path(spec["root"]))
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel stop this worker if the driver dies (so no step keeps running unobserved)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def worker(spec: dict) -> dict:
-    """Run one step as the spec says; return its figures."""
-    _die_with_parent()
-    step = spec["step"]
-    out: dict = {"step": step}
-    parts = Parts()
-    finish = None
-    if spec.get("sources"):
-        os.environ["ICSKG_SOURCES"] = spec["sources"]
-    if step == "parse":
-        import icskg.load
-
-        parts.wrap(icskg.load, "parse_turtle", "rdflib turtle parse")
-        parts.wrap(icskg.load, "parse_with_oxigraph", "oxigraph turtle parse")
-        parts.wrap(icskg.load, "subject_lines", "origin line scan")
-        run = lambda: _load(spec)  # noqa: E731
-    elif step == "oxigraph":
-        import pyoxigraph
-
-        def run():
-            return sum(1 for p in spec["files"] for _ in pyoxigraph.parse(path=p, format=pyoxigraph.RdfFormat.TURTLE))
-    elif step in ("infer", "owlrl"):
-        import owlrl
-
-        import icskg.rules
-        from icskg.reason import infer
-
-        loaded = _load(spec)
-        parts.wrap(owlrl.DeductiveClosure, "expand", "owlrl expand")
-        parts.wrap(icskg.rules, "closure", "icskg.rules closure")
-        using = "owlrl" if step == "owlrl" else "auto"
-        run = lambda: infer(loaded.graph, using=using)  # noqa: E731
-    elif step == "validate":
-        import pyshacl
-
-        import icskg.validate
-        from icskg.validate import validate
-
-        loaded, inferred, shapes = _validation_inputs(spec, out)
-        parts.wrap(pyshacl, "validate", "pyshacl validate")
-        parts.wrap(icskg.validate, "results_from_graph", "report conversion")
-        run = lambda: validate(loaded, inferred, shapes, None)  # noqa: E731
-    elif step == "pyshacl":
-        run, finish = public_steps.pyshacl_reference(spec, *_validation_inputs(spec, out))
-    elif step in MIRROR_STEPS:
-        run, finish = getattr(public_steps, "open_cold" if step == "open" else step)(spec)
-    else:
-        raise ValueError(f"unknown step {step}")
-
-    out["rss_before_mb"] = round(_rss_mb(), 1)
-    out["load_average"] = round(os.getloadavg()[0], 2)  # other processes on the machine slow the wall clock
-    cap = spec.get("cap")
-
-    def expire(_signum, _frame):
-        raise StepTimeout
-
-    if cap:
-        # wall: elapsed time (SIGALRM); cpu: this process's CPU time (SIGPROF), fair on a machine others load
-        timer, signum = (
-            (signal.ITIMER_PROF, signal.SIGPROF)
-            if spec.get("cap_clock") == "cpu"
-            else (signal.ITIMER_REAL, signal.SIGALRM)
-        )
-        signal.signal(signum, expire)
-        signal.setitimer(timer, cap)
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    try:
-        result = run()
-    except StepTimeout:
-        out.update(
-            timed_out=True,
-            seconds=round(time.perf_counter() - started, 3),
-            cpu_seconds=round(time.process_time() - cpu_started, 3),
-            peak_rss_mb=round(_peak_mb(), 1),
-        )
-        return out
-    finally:
-        if cap:
-            signal.setitimer(timer, 0)
-    out["seconds"] = round(time.perf_counter() - started, 4)
-    out["cpu_seconds"] = round(time.process_time() - cpu_started, 4)
-    out["peak_rss_mb"] = round(_peak_mb(), 1)
-    out["parts"] = {k: round(v, 4) for k, v in parts.seconds.items()}
-    if step == "parse":
-        out["triples"] = len(result.graph)
-    elif step == "oxigraph":
-        out["triples"] = result
-    elif step in ("infer", "owlrl"):
-        out["inferred"] = len(result)
-        if spec.get("save_inferred"):
-            result.serialize(spec["save_inferred"], format="nt", encoding="utf-8")
-    elif step == "validate":
-        out["results"] = result.counts()
-    if finish is not None:
-        finish(result, out)
+# -- processes ------------------------------------------------------------------------------------------
+def run_process(command: list[str], env: dict, timeout: float | None, stdout=subprocess.DEVNULL) -> dict:
+    """Run a command; its wall seconds, CPU seconds and peak RSS (its own rusage, from wait4), exit code."""
+    with tempfile.TemporaryFile() as errors:
+        load = round(os.getloadavg()[0], 2)
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=errors)
+        killer = threading.Timer(timeout, process.kill) if timeout else None
+        if killer:
+            killer.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if killer:
+            killer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
+    peak = usage.ru_maxrss / 2**20 if sys.platform == "darwin" else usage.ru_maxrss / 2**10
+    out = {
+        "seconds": round(seconds, 4),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 4),
+        "peak_mb": round(peak, 1),
+        "exit": process.returncode,
+        "load": load,
+    }
+    if process.returncode < 0:
+        out["killed"] = True
+    if stderr.strip():
+        out["stderr"] = stderr.strip()[-2000:]
     return out
 
 
-def _validation_inputs(spec: dict, out: dict):
-    """The loaded graph, the inferred triples the first infer run saved, and the shapes."""
-    from rdflib import Graph
-
-    from icskg.validate import load_shapes
-
-    loaded = _load(spec)
-    inferred = Graph()
-    if spec.get("inferred") and Path(spec["inferred"]).is_file():
-        inferred.parse(spec["inferred"], format="nt")
-    else:
-        out["asserted_only"] = True
-    shapes = load_shapes([Path(p) for p in spec["shapes"]], Path(spec["root"]))
-    out["shape_triples"] = len(shapes)
-    return loaded, inferred, shapes
+CODE: list[Path] = []
+"""The snapshot of icskg's source that every measured process imports (set by main)."""
 
 
-# -- driver -------------------------------------------------------------------------------------------
-def run_step(spec: dict, cap: float, clock: str = "wall") -> dict:
-    """Run one step in a fresh interpreter; the worker stops itself at the cap, the driver at cap + setup time."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({**spec, "cap": cap, "cap_clock": clock}, handle)
-        spec_path = handle.name
-    try:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--worker", spec_path],
-            capture_output=True,
-            text=True,
-            timeout=cap * (3 if clock == "wall" else 10) + 600,  # in case the worker's own timer cannot fire
-        )
-    except subprocess.TimeoutExpired:
-        return {"step": spec["step"], "timed_out": True, "seconds": None, "hard_stop": True}
-    finally:
-        os.unlink(spec_path)
-    if proc.returncode != 0:
-        tail = proc.stderr.strip().splitlines()[-5:]
-        return {"step": spec["step"], "error": " | ".join(tail) or f"exit {proc.returncode}"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def clean_env(**extra: str) -> dict:
+    """The environment of a measured process: icskg from the snapshot, no ICSKG_* setting of the caller's,
+    no progress output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICSKG_")}
+    env["ICSKG_PROGRESS"] = "0"
+    if CODE:
+        env["PYTHONPATH"] = os.pathsep.join([str(CODE[0]), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env.update(extra)
+    return env
 
 
-def summarise(runs: list[dict]) -> dict:
-    done = [r for r in runs if "seconds" in r and not r.get("timed_out") and not r.get("error")]
-    summary: dict = {"runs": runs}
-    if any(r.get("timed_out") for r in runs):
-        summary["timed_out"] = True
-        summary["cap"] = next((r["cap"] for r in runs if r.get("timed_out") and r.get("cap")), None)
-    if any(r.get("error") for r in runs):
-        summary["error"] = next(r["error"] for r in runs if r.get("error"))
+def run_worker(kind: str, spec: dict, work: Path, timeout: float | None) -> dict:
+    """One steps.py child process; its figures, with the peak RSS its parent saw (wait4)."""
+    spec_path, out_path = work / f"{kind}.spec.json", work / f"{kind}.out.json"
+    spec_path.write_text(json.dumps({**spec, "kind": kind}, indent=1), encoding="utf-8")
+    out_path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    process = run_process([sys.executable, str(HERE / "steps.py"), str(spec_path), str(out_path)], clean_env(), timeout)
+    if process["exit"] != 0 or not out_path.is_file():
+        tail = " | ".join(process.get("stderr", "").splitlines()[-5:])
+        return {"error": f"exit {process['exit']}: {tail}", "wall_s": round(time.perf_counter() - started, 1)}
+    figures = json.loads(out_path.read_text(encoding="utf-8"))
+    figures["process_peak_mb"] = process["peak_mb"]
+    figures["wall_s"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def summary(runs: list[dict]) -> dict:
+    done = [r for r in runs if r["exit"] in (0, 1)]
+    out: dict = {"runs": runs}
     if done:
-        summary["median_s"] = round(statistics.median(r["seconds"] for r in done), 4)
-        summary["min_s"] = min(r["seconds"] for r in done)
-        if all("cpu_seconds" in r for r in done):
-            summary["median_cpu_s"] = round(statistics.median(r["cpu_seconds"] for r in done), 4)
-        if all("load_average" in r for r in done):
-            summary["max_load_average"] = max(r["load_average"] for r in done)
-        summary["peak_rss_mb"] = round(statistics.median(r["peak_rss_mb"] for r in done), 1)
-        summary["rss_before_mb"] = round(statistics.median(r["rss_before_mb"] for r in done), 1)
-        parts: dict[str, list[float]] = {}
-        for r in done:
-            for k, v in r.get("parts", {}).items():
-                parts.setdefault(k, []).append(v)
-        summary["parts_median_s"] = {k: round(statistics.median(v), 4) for k, v in parts.items()}
-        for key in ("triples", "inferred", "results", "asserted_only", "shape_triples"):
-            if key in done[0]:
-                summary[key] = done[0][key]
-    return summary
+        out["median_s"] = round(statistics.median(r["seconds"] for r in done), 4)
+        out["median_cpu_s"] = round(statistics.median(r["cpu_s"] for r in done), 4)
+        out["peak_mb"] = round(statistics.median(r["peak_mb"] for r in done), 1)
+    if len(done) < len(runs):
+        bad = next(r for r in runs if r["exit"] not in (0, 1))
+        out["error"] = f"exit {bad['exit']}: " + " | ".join(bad.get("stderr", "").splitlines()[-3:])
+    return out
 
 
-def bench_graph(
-    name: str, files: list[Path], shapes: list[Path], work: Path, args, data_files: list[Path] | None = None
-) -> dict:
-    work.mkdir(parents=True, exist_ok=True)
-    inferred = work / "inferred.nt"
-    if "infer" in args.steps:
-        inferred.unlink(missing_ok=True)  # the first infer run writes it afresh
-    elif "validate" in args.steps and inferred.is_file():
-        print(f"  {name}: validating with the inferred triples of an earlier run ({inferred})", file=sys.stderr)
-    base = {"files": [str(f) for f in files], "root": str(ROOT), "shapes": [str(s) for s in shapes]}
-    if any(step in MIRROR_STEPS for step in args.steps):
-        base["mirror"] = str(public_steps.mirror(work / "mirror", data_files))
-        base["query_repeat"] = args.query_repeat
-    sources = ROOT.parent / "shared" / "sources"
-    if data_files is None and sources.is_dir():
-        base["sources"] = str(sources)
-    entry: dict = {"graph": name, "files": len(files), "steps": {}}
-    for step in args.steps:
-        runs = []
-        for i in range(args.repeat):
-            spec = {**base, "step": step}
-            if step == "infer" and i == 0:
-                spec["save_inferred"] = str(inferred)
-            if step == "validate":
-                spec["inferred"] = str(inferred)
-            result = run_step(spec, args.timeout_seconds, args.cap_clock)
-            result.setdefault("cap", args.timeout_seconds)
-            runs.append(result)
-            shown = f"{result['seconds']:.2f} s" if result.get("seconds") is not None else "-"
-            flag = " TIMED OUT" if result.get("timed_out") else f" ERROR {result['error']}" if "error" in result else ""
-            print(f"  {name:>8} {step:<9} run {i + 1}/{args.repeat}: {shown}{flag}", file=sys.stderr, flush=True)
-            if result.get("timed_out") or result.get("error"):
-                break  # another run would only hit the cap again
-            if (result.get("seconds") or 0) > args.long_seconds:
-                break  # one run of a step this long is figure enough
-        entry["steps"][step] = summarise(runs)
-    parse = entry["steps"].get("parse", {})
-    entry["triples"] = parse.get("triples") or entry["steps"].get("oxigraph", {}).get("triples")
+def process_steps(root: Path, sources: Path | None, work: Path, args, log) -> dict:
+    """`icskg validate` cold (a fresh, empty cache) then warm (the same cache), and open_graph + one stored
+    query cold, each as a whole `python` process."""
+    caches = work / "caches"
+    shutil.rmtree(caches, ignore_errors=True)
+    caches.mkdir(parents=True)
+    extra = {"ICSKG_SOURCES": str(sources)} if sources else {}
+    validate = [sys.executable, "-m", "icskg", "--root", str(root), "validate"]
+    opener = [sys.executable, "-c", OPEN_SCRIPT, str(root), OPEN_QUERY]
+    cold, warm, opened = [], [], []
+    for i in range(args.repeat):
+        cache = Path(tempfile.mkdtemp(dir=caches))
+        env = clean_env(ICSKG_CACHE_DIR=str(cache), **extra)
+        cold.append(run_process(validate, env, args.hard_timeout))
+        warm.append(run_process(validate, env, args.hard_timeout))
+        log(f"validate process run {i + 1}: cold {cold[-1]['seconds']:.2f} s, warm {warm[-1]['seconds']:.2f} s")
+        shutil.rmtree(cache, ignore_errors=True)
+        if cold[-1]["exit"] not in (0, 1) or cold[-1]["seconds"] > args.long_seconds:
+            break
+    for i in range(args.repeat):
+        cache = Path(tempfile.mkdtemp(dir=caches))
+        opened.append(run_process(opener, clean_env(ICSKG_CACHE_DIR=str(cache), **extra), args.hard_timeout))
+        log(f"open_graph + query process run {i + 1}: {opened[-1]['seconds']:.2f} s")
+        shutil.rmtree(cache, ignore_errors=True)
+        if opened[-1]["exit"] != 0 or opened[-1]["seconds"] > args.long_seconds:
+            break
+    shutil.rmtree(caches, ignore_errors=True)
+    return {"validate_cold": summary(cold), "validate_warm": summary(warm), "open_query_cold": summary(opened)}
+
+
+# -- graphs ---------------------------------------------------------------------------------------------
+def snapshot(work: Path) -> Path:
+    """A copy of the checkout's ontology, data, shapes, queries, registries and icskg's source (byte-compiled):
+    every graph of this run is measured on the same bytes and the same code, whatever happens to the working
+    tree meanwhile. Measured processes import icskg from it (PYTHONPATH comes before the editable install)."""
+    folder = work / "snapshot"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in (*COPIED, "src/icskg"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, folder / name)
+    compileall.compile_dir(folder / "src", quiet=1)  # no process pays for byte-compiling icskg
+    CODE[:] = [folder / "src"]
+    return folder
+
+
+def landscape(n: int, args) -> tuple[Path, generate.Manifest]:
+    """The generated landscape of about n data triples (reused while it matches the request)."""
+    label = generate.size_label(n)
+    if not args.violations:
+        folder = args.work / label
+        return folder, generate.ensure(n, folder, args.seed)
+    folder = args.work / f"{label}-v{args.violations}"
+    marker = folder / "violations.json"
+    manifest = generate.read_manifest(folder)
+    wanted = {"violations": args.violations, "seed": args.seed, "target": n}
+    fits = manifest is not None and manifest.generator_version == generate.GENERATOR_VERSION
+    if fits and manifest.seed == args.seed and manifest.target_triples == n and marker.is_file():
+        if json.loads(marker.read_text(encoding="utf-8")) == wanted:
+            return folder, manifest
+    shutil.rmtree(folder, ignore_errors=True)
+    manifest = generate.generate(n, folder, args.seed, violations=args.violations)
+    marker.write_text(json.dumps(wanted) + "\n", encoding="utf-8")
+    return folder, manifest
+
+
+def landscape_repository(snap: Path, folder: Path, manifest, root: Path) -> Path:
+    """A repository whose ontology, shapes and queries are the snapshot's and whose data/ is the landscape."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for name in LINKED:
+        if (snap / name).exists():
+            (root / name).symlink_to(snap / name)
+    (root / "data").mkdir()
+    for name in manifest.files:
+        (root / "data" / name).symlink_to((folder / name).resolve())
+    return root
+
+
+def bench_graph(name: str, root: Path, sources: Path | None, args, log) -> dict:
+    from icskg.build.repository import Repository
+
+    repo = Repository(root)
+    work = args.work / "work" / name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    spec = {
+        "root": str(root),
+        "graph_files": [str(p) for p in repo.graph_files()],
+        "shape_files": [str(p) for p in repo.shape_files()],
+        "queries": str(repo.queries_dir),
+        "sources": str(sources) if sources else None,
+        "repeat": args.repeat,
+        "long_seconds": args.long_seconds,
+        "query_repeat": args.query_repeat,
+    }
+    entry: dict = {"graph": name, "files": len(spec["graph_files"]), "sources": spec["sources"]}
+    log("icskg in-process steps (parse, rules, build, compiled validation, queries)")
+    entry["core"] = run_worker("core", {**spec, "keys_out": str(work / "compiled-keys.json")}, work, None)
+    core = entry["core"]
+    if "error" in core:
+        log(f"ERROR {core['error']}")
+    else:
+        entry["triples"], entry["inferred"] = core["triples"], core["inferred"]
+        log(
+            f"{core['triples']} asserted + {core['inferred']} inferred triples: "
+            f"build {core['build']['median_s']:.2f} s, "
+            f"compiled validation {core['validate_compiled']['median_s']:.2f} s, peak {core['peak_mb']:.0f} MB"
+        )
+    if not args.no_process:
+        entry["process"] = process_steps(root, sources, work, args, log)
+    if not args.no_reference:
+        cap = args.reference_cap
+        hard = cap * 2 + 1800 if cap else None
+        log("pySHACL (the reference validator)")
+        entry["pyshacl"] = run_worker(
+            "pyshacl", {**spec, "cap": cap, "keys_out": str(work / "pyshacl-keys.json")}, work, hard
+        )
+        entry["pyshacl"].update(compare_keys(work / "compiled-keys.json", work / "pyshacl-keys.json"))
+        log(_said(entry["pyshacl"], "pySHACL"))
+        log("owlrl (the reference reasoner)")
+        entry["owlrl"] = run_worker("owlrl", {**spec, "cap": cap}, work, hard)
+        log(_said(entry["owlrl"], "owlrl"))
     return entry
 
 
-def growth(entries: list[dict], steps) -> list[dict]:
-    """log(t2/t1) / log(n2/n1) between consecutive generated sizes: 1 is linear, 2 quadratic."""
-    sized = [e for e in entries if e["graph"] != "repo" and e.get("triples")]
-    sized.sort(key=lambda e: e["triples"])
+def _said(figures: dict, what: str) -> str:
+    if "error" in figures:
+        return f"{what}: ERROR {figures['error']}"
+    if figures.get("timed_out"):
+        return f"{what}: stopped at the cap ({figures['cap']:g} s)"
+    return f"{what}: {figures.get('median_s', 0):.2f} s, peak {figures.get('peak_mb', 0):.0f} MB"
+
+
+def compare_keys(compiled: Path, reference: Path) -> dict:
+    """The two engines' results as sets of Result.key(): identical, or how many keys only one has."""
+    if not (compiled.is_file() and reference.is_file()):
+        return {"identical": None}
+    ours = {tuple(k) for k in json.loads(compiled.read_text(encoding="utf-8"))}
+    theirs = {tuple(k) for k in json.loads(reference.read_text(encoding="utf-8"))}
+    return {
+        "identical": ours == theirs,
+        "differences": len(ours ^ theirs),
+        "only_compiled": len(ours - theirs),
+        "only_pyshacl": len(theirs - ours),
+        "result_keys": len(ours),
+    }
+
+
+# -- figures ----------------------------------------------------------------------------------------------
+def figure(entry: dict, step: str) -> dict:
+    """One step's summary ({median_s, ...}) wherever it lives in a graph's entry."""
+    core = entry.get("core", {})
+    if step in ("pyshacl", "owlrl"):
+        return entry.get(step, {})
+    if step in ("validate_cold", "validate_warm", "open_query_cold"):
+        return entry.get("process", {}).get(step, {})
+    if step == "peak_mb":
+        return {"median_s": core.get("peak_mb")} if core.get("peak_mb") else {}
+    return core.get(step, {}) if isinstance(core.get(step), dict) else {}
+
+
+def growth(entries: list[dict]) -> list[dict]:
+    """log(t2/t1) / log(n2/n1) between successive generated sizes (n: asserted triples): 1 is linear."""
+    sized = sorted((e for e in entries if e["graph"] != "repo" and e.get("triples")), key=lambda e: e["triples"])
     rows = []
     for a, b in zip(sized, sized[1:], strict=False):
         row = {"from": a["graph"], "to": b["graph"], "exponents": {}}
-        for step in steps:
-            t1 = a["steps"].get(step, {}).get("median_s")
-            t2 = b["steps"].get(step, {}).get("median_s")
-            if t1 and t2 and b["triples"] != a["triples"]:
+        for step, _label in GROWTH_STEPS:
+            t1, t2 = figure(a, step).get("median_s"), figure(b, step).get("median_s")
+            if t1 and t2:
                 row["exponents"][step] = round(math.log(t2 / t1) / math.log(b["triples"] / a["triples"]), 2)
-            elif t1 and b["steps"].get(step, {}).get("timed_out"):
-                row["exponents"][step] = None
-            c1 = a["steps"].get(step, {}).get("median_cpu_s")
-            c2 = b["steps"].get(step, {}).get("median_cpu_s")
-            if c1 and c2 and b["triples"] != a["triples"]:
-                row.setdefault("cpu_exponents", {})[step] = round(
-                    math.log(c2 / c1) / math.log(b["triples"] / a["triples"]), 2
-                )
         rows.append(row)
     return rows
 
 
-def machine() -> dict:
-    memory = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / 2**20, 1)
-    cpu = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    versions = {}
-    for package in PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gib": memory,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": versions,
-    }
+def ratio(reference: dict, ours: dict) -> tuple[float | None, str]:
+    """How many times faster ours is than the reference; a lower bound when the reference hit its cap."""
+    a, b = ours.get("median_s"), reference.get("median_s")
+    if a and b:
+        return b / a, f"{b / a:.1f}x"
+    if a and reference.get("timed_out"):
+        return reference["cap"] / a, f"> {reference['cap'] / a:.0f}x"
+    return None, "-"
 
 
-def fmt_seconds(summary: dict, cap: float) -> str:
-    if summary.get("timed_out"):
-        return f"> {summary.get('cap') or cap:g}"
-    if summary.get("error"):
-        return "error"
-    value = summary.get("median_s")
+def targets(report: dict) -> list[dict]:
+    """Issue 12's targets, each with the figure measured and whether it is met (None: not measured)."""
+    by_name = {e["graph"]: e for e in report["graphs"]}
+    out = []
+
+    def add(target: str, value, text: str, met):
+        out.append({"target": target, "figure": value, "text": text, "met": met})
+
+    repo = by_name.get("repo", {})
+    for step, limit, label in (
+        ("validate_cold", 1.5, "repo: icskg validate, cold process < 1.5 s"),
+        ("validate_warm", 0.3, "repo: icskg validate, warm process < 0.3 s"),
+        ("open_query_cold", 1.0, "repo: open_graph + one stored query, cold process < 1 s"),
+    ):
+        value = figure(repo, step).get("median_s")
+        add(label, value, _s(value), None if value is None else value < limit)
+    big = by_name.get("1m", {})
+    total = figure(big, "total").get("median_s")
+    text = with_runs(figure(big, "total"))
+    if figure(big, "validate_cold").get("median_s"):
+        text += f"; icskg validate, cold process: {with_runs(figure(big, 'validate_cold'))}"
+    add("1M: parse + infer + validate < 60 s", total, text, None if total is None else total < 60)
+    peak = big.get("core", {}).get("peak_mb")
+    add("1M: peak memory < 2 GB", peak, f"{peak:.0f} MB" if peak else "-", None if peak is None else peak < 2048)
+    exponent = next(
+        (g["exponents"].get("total") for g in report.get("growth", []) if (g["from"], g["to"]) == ("100k", "1m")), None
+    )
+    add("growth exponent 100k -> 1M (parse + infer + validate) <= 1.1", exponent,
+        "-" if exponent is None else f"{exponent:.2f}", None if exponent is None else exponent <= 1.1)  # fmt: skip
+    for entry in report["graphs"]:
+        if "pyshacl" not in entry:
+            continue
+        value, text = ratio(entry["pyshacl"], figure(entry, "validate_compiled"))
+        same = entry["pyshacl"].get("identical")
+        if same is not None:
+            text += ", identical results" if same else f", {entry['pyshacl']['differences']} result keys differ"
+        met = None if value is None else value >= 10 and same is not False
+        if entry["pyshacl"].get("timed_out"):
+            text += " (pySHACL stopped at the cap: a lower bound; results not compared)"
+            met = True if value is not None and value >= 10 else None
+        add(f"{entry['graph']}: compiled validation >= 10x faster than pySHACL, identical results", value, text, met)
+    return out
+
+
+# -- rendering --------------------------------------------------------------------------------------------
+def _s(value) -> str:
     if value is None:
         return "-"
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
-def fmt_mb(summary: dict) -> str:
-    value = summary.get("peak_rss_mb")
+def with_runs(summary_: dict) -> str:
+    """The median, and the runs themselves when they differ by more than half."""
+    text = cell(summary_)
+    runs = [r["seconds"] if isinstance(r, dict) else r for r in summary_.get("runs", [])]
+    if len(runs) > 1 and min(runs) > 0 and max(runs) / min(runs) > 1.5:
+        text += f" (runs {', '.join(_s(r) for r in runs)})"
+    return text
+
+
+def spread(report: dict) -> list[list[str]]:
+    """Steps whose runs differ by more than half (and by more than a second): wall and CPU seconds of each run."""
+    rows = []
+    for e in report["graphs"]:
+        for key, part in _parts(e):
+            summaries = {key: part} if "runs" in part else {k: v for k, v in part.items() if isinstance(v, dict)}
+            for step, f in summaries.items():
+                runs = f.get("runs", [])
+                wall = [r["seconds"] if isinstance(r, dict) else r for r in runs]
+                cpu = [r["cpu_s"] for r in runs if isinstance(r, dict)] or f.get("cpu_runs", [])
+                if len(wall) > 1 and min(wall) > 0 and max(wall) / min(wall) > 1.5 and max(wall) - min(wall) > 1:
+                    shown = ", ".join(_s(x) for x in wall)
+                    rows.append([e["graph"], step, shown, ", ".join(_s(x) for x in cpu) or "-"])
+    return rows
+
+
+def cell(summary_: dict) -> str:
+    if summary_.get("error"):
+        return "error"
+    if summary_.get("timed_out"):
+        return f"> {summary_['cap']:g}"
+    return _s(summary_.get("median_s"))
+
+
+def mb(value) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
-def table(report: dict) -> str:
-    cap = report["config"]["timeout_seconds"]
-    header = [
-        "graph",
-        "triples",
-        "inferred",
-        "parse s",
-        "parse MB",
-        "oxigraph s",
-        "infer s",
-        "infer MB",
-        "validate s",
-        "validate MB",
-        "violations",
-    ]
-    rows = []
-    for e in report["results"]:
-        s = e["steps"]
-        validate = s.get("validate", {})
-        results = validate.get("results")
-        violations = "-" if not results else str(results.get("Violation", 0))
-        if validate.get("asserted_only") and results:
-            violations += " (asserted only)"
-        rows.append(
-            [
-                e["graph"],
-                str(e.get("triples") or "-"),
-                str(s.get("infer", {}).get("inferred", "-")),
-                fmt_seconds(s.get("parse", {}), cap),
-                fmt_mb(s.get("parse", {})),
-                fmt_seconds(s.get("oxigraph", {}), cap),
-                fmt_seconds(s.get("infer", {}), cap),
-                fmt_mb(s.get("infer", {})),
-                fmt_seconds(s.get("validate", {}), cap),
-                fmt_mb(s.get("validate", {})),
-                violations,
-            ]
-        )
-    lines = [_markdown(header, rows)]
-    if report["growth"]:
-        steps = report["config"]["steps"]
-        grow_rows = []
-        for g in report["growth"]:
-            cells = [
-                ("> cap" if g["exponents"].get(st, "") is None else str(g["exponents"].get(st, "-"))) for st in steps
-            ]
-            grow_rows.append([f"{g['from']} -> {g['to']}", "wall", *cells])
-            if g.get("cpu_exponents"):
-                grow_rows.append(["", "cpu", *(str(g["cpu_exponents"].get(st, "-")) for st in steps)])
-        lines.append(
-            "\nGrowth exponent log(t2/t1)/log(n2/n1) (1 = linear, 2 = quadratic), from wall and CPU seconds:\n"
-        )
-        lines.append(_markdown(["sizes", "clock", *steps], grow_rows))
-    parts_rows = []
-    for e in report["results"]:
-        for step, summary in e["steps"].items():
-            for part, seconds in summary.get("parts_median_s", {}).items():
-                parts_rows.append([e["graph"], step, part, f"{seconds:.3f}", fmt_seconds(summary, cap)])
-    if parts_rows:
-        lines.append("\nWhere the time goes (median seconds inside each function, of the step's total):\n")
-        lines.append(_markdown(["graph", "step", "inside", "s", "step s"], parts_rows))
-    return "\n".join(lines)
-
-
-def _ratio(ours: dict, reference: dict) -> str:
-    a, b = ours.get("median_s"), reference.get("median_s")
-    if a and b:
-        return f"{a / b:.2f}x"
-    if a and reference.get("timed_out"):
-        return f"< {a / (reference.get('cap') or 1):.2f}x"
-    return "-"
-
-
-def comparison(report: dict) -> str:
-    """icskg against the reference measured in the same run, step by step, with each step's peak memory."""
-    cap = report["config"]["timeout_seconds"]
-    header = ["graph", "triples", "step", "icskg s", "MB", "reference", "reference s", "MB ", "icskg / reference"]
-    rows = []
-    names = {"oxigraph": "pyoxigraph parse", "owlrl": "owlrl", "pyshacl": "pySHACL"}
-    for e in report["results"]:
-        s = e["steps"]
-        for step in ("parse", "infer", "validate", "open", "cold", "warm", "publish"):
-            if step not in s:
-                continue
-            reference = REFERENCES.get(step)
-            ref = s.get(reference, {}) if reference else {}
-            ref_name, ref_s, ref_mb = (names[reference], fmt_seconds(ref, cap), fmt_mb(ref)) if ref else ("", "", "")
-            ratio = _ratio(s[step], ref) if ref else ""
-            if step == "publish":
-                runs = [r.get("reference_seconds") for r in s[step].get("runs", []) if r.get("reference_seconds")]
-                if runs:
-                    median = statistics.median(runs)
-                    ref_name, ref_s = "plain GSP PUT", f"{median:.3f}"
-                    ratio = f"{s[step]['median_s'] / median:.2f}x" if s[step].get("median_s") else "-"
-            label = {
-                "open": "open, cold (parse + infer in Oxigraph)",
-                "cold": "open + validate, cold",
-                "warm": "open + validate, unchanged",
-            }.get(step, step)
-            rows.append(
-                [e["graph"], str(e.get("triples") or "-"), label, fmt_seconds(s[step], cap), fmt_mb(s[step]),
-                 ref_name, ref_s, ref_mb, ratio]
-            )  # fmt: skip
-    lines = [_markdown(header, rows)] if rows else []
-    query_rows = []
-    for e in report["results"]:
-        runs = [r for r in e["steps"].get("queries", {}).get("runs", []) if r.get("queries")]
-        if not runs:
-            continue
-        figures = runs[0]["queries"]
-        ratios = {n: f["icskg_ms"] / f["pyoxigraph_ms"] for n, f in figures.items() if f["pyoxigraph_ms"]}
-        worst = max(ratios, key=ratios.get)
-        query_rows.append(
-            [
-                e["graph"],
-                str(len(figures)),
-                f"{statistics.median(f['icskg_ms'] for f in figures.values()):.2f}",
-                f"{max(f['icskg_ms'] for f in figures.values()):.1f}",
-                f"{statistics.median(f['pyoxigraph_ms'] for f in figures.values()):.2f}",
-                f"{statistics.median(ratios.values()):.2f}x",
-                f"{ratios[worst]:.2f}x ({worst})",
-                str(sum(1 for r in ratios.values() if r > 2)),
-                fmt_mb(e["steps"]["queries"]),
-            ]
-        )
-    if query_rows:
-        lines.append("\nStored queries, icskg's embedded default against pyoxigraph on the same triples (ms):\n")
-        header = ["graph", "queries", "median", "slowest", "pyoxigraph median", "ratio median", "worst ratio",
-                  "> 2x", "MB"]  # fmt: skip
-        lines.append(_markdown(header, query_rows))
-    return "\n".join(lines)
-
-
-def per_query(report: dict) -> str:
-    """Each stored query on each graph: icskg ms / pyoxigraph ms (rows)."""
-    graphs = [e for e in report["results"] if e["steps"].get("queries", {}).get("runs")]
-    if not graphs:
-        return ""
-    figures = {e["graph"]: e["steps"]["queries"]["runs"][0].get("queries", {}) for e in graphs}
-    names = sorted({n for f in figures.values() for n in f})
-    rows = []
-    for name in names:
-        row = [name]
-        for e in graphs:
-            f = figures[e["graph"]].get(name)
-            row.append("-" if not f else f"{f['icskg_ms']:.2f} / {f['pyoxigraph_ms']:.2f} ({f['rows']})")
-        rows.append(row)
-    header = ["query", *(f"{e['graph']}: icskg / pyoxigraph ms (rows)" for e in graphs)]
-    return "\nEach stored query (median ms; rows answered):\n\n" + _markdown(header, rows)
-
-
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table; columns whose cells are all numbers (or > cap, -) are right-aligned."""
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; columns whose cells are all numbers (or -, > cap) are right-aligned."""
     columns = list(zip(header, *rows, strict=True))
     widths = [max(len(str(x)) for x in col) for col in columns]
     right = [all(_numeric(x) for x in col[1:]) for col in columns]
@@ -537,179 +434,281 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), rule + "|", *(line(r) for r in rows)])
 
 
-def _numeric(cell) -> bool:
-    text = str(cell).replace("> ", "").replace(" (asserted only)", "")
+def _numeric(text) -> bool:
+    text = str(text).removeprefix("> ").removesuffix("x").split(" (")[0]
     try:
         float(text)
     except ValueError:
-        return text in ("-", "error", "None")
+        return text in ("-", "error")
     return True
 
 
-def merge(reports: list[dict]) -> dict:
-    """Several saved runs as one report: a later file's figures for a graph and step replace an earlier one's."""
-    reports = json.loads(json.dumps(reports))
-    for report in reports:  # remember each run's cap, for "> cap"
-        for entry in report["results"]:
-            for summary in entry["steps"].values():
-                for run in summary["runs"]:
-                    run.setdefault("cap", report["config"]["timeout_seconds"])
-    merged = reports[0]
-    by_graph = {e["graph"]: e for e in merged["results"]}
-    for report in reports[1:]:
-        for entry in report["results"]:
-            if entry["graph"] not in by_graph:
-                by_graph[entry["graph"]] = entry
-                merged["results"].append(entry)
-                continue
-            by_graph[entry["graph"]]["steps"].update(entry["steps"])
-        for step in report["config"]["steps"]:
-            if step not in merged["config"]["steps"]:
-                merged["config"]["steps"].append(step)
-    if len(reports) > 1:
-        merged["config"]["repeat"] = "/".join(str(r["config"]["repeat"]) for r in reports)
-        caps = {r["config"]["timeout_seconds"] for r in reports}
-        merged["config"]["timeout_seconds"] = max(caps)
-        if len(caps) > 1:
-            merged["config"]["caps"] = sorted(caps)
-    merged["results"].sort(key=lambda e: (e["graph"] != "repo", e.get("triples") or 0))
-    return merged
-
-
 def render(report: dict) -> str:
-    """The report as text; summaries are recomputed from the raw runs, so older JSON files render the same way."""
-    for entry in report["results"]:
-        for step, summary in entry["steps"].items():
-            entry["steps"][step] = summarise(summary["runs"])
-    report["growth"] = growth(report["results"], report["config"]["steps"])
-    m = report["machine"]
-    c = report["config"]
-    loads = [s.get("max_load_average") for e in report["results"] for s in e["steps"].values()]
-    loads = [x for x in loads if x is not None]
+    m, c = report["machine"], report["config"]
+    graphs = report["graphs"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     lines = [
-        f"icskg benchmarks, {m['date']}: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
-        + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
-        f"median of {c['repeat']} run(s) per step, cap {c['timeout_seconds']:g} s "
-        f"({c.get('cap_clock', 'wall')} clock) per step; "
-        f"{len(c['shape_files'])} shape file(s); repo at {c.get('repo_commit')} + working tree; "
-        "triples = asserted (ontology + data)"
-        + (f"; 1-min load average during steps up to {max(loads):g}" if loads else ""),
+        f"icskg benchmarks, {m['started']} to {m.get('finished', '?')}: {m['cpus']} CPUs ({m['cpu']}), "
+        f"{m['memory_gib']} GiB RAM, Python {m['python']}, {packages}",
+        f"commit {m['commit']}{' + uncommitted changes' if m.get('dirty') else ''}"
+        + (f" (HEAD was {m['commit_end']} at the end)" if m.get("commit_end", m["commit"]) != m["commit"] else "")
+        + f"; median of {c['repeat']} runs "
+        f"(one run when longer than {c['long_seconds']:g} s); reference cap {c['reference_cap']:g} s; "
+        f"landscapes: seed {c['seed']}, {c['violations']} violation(s) injected per kind of mutation; "
+        f"1-min load average {m['load_start']} at the start, {m.get('load_end', '?')} at the end, "
+        f"up to {max_load(report)} during a step",
         "",
-        comparison(report),
-        "",
-        table(report),
-        per_query(report),
     ]
-    cpu_rows = []
-    for e in report["results"]:
+    process = [e for e in graphs if e.get("process")]
+    if process:
+        lines.append("Whole processes (python -m icskg validate; open_graph + stored query), wall s and peak MB:\n")
+        rows = []
+        for e in process:
+            p = e["process"]
+            rows.append([e["graph"], cell(p["validate_cold"]), mb(p["validate_cold"].get("peak_mb")),
+                         cell(p["validate_warm"]), mb(p["validate_warm"].get("peak_mb")),
+                         cell(p["open_query_cold"]), mb(p["open_query_cold"].get("peak_mb"))])  # fmt: skip
+        header = ["graph", "validate cold s", "MB", "validate warm s", "MB ", f"open + {OPEN_QUERY} cold s", "MB  "]
+        lines += [markdown(header, rows), ""]
+    lines.append("Build (in-process; pyoxigraph bulk_load and owlrl are the references), seconds:\n")
+    rows = []
+    for e in graphs:
+        core = e.get("core", {})
+        ow = e.get("owlrl", {})
+        same = (
+            "-" if "differences" not in ow else "identical" if ow["differences"] == 0 else f"{ow['differences']} differ"
+        )
+        rows.append([e["graph"], str(e.get("triples", "-")), str(e.get("inferred", "-")),
+                     cell(figure(e, "oxigraph_parse")), cell(figure(e, "parse")), cell(figure(e, "rules")),
+                     cell(ow), ratio(ow, figure(e, "rules"))[1], same, cell(figure(e, "build"))])  # fmt: skip
+    header = ["graph", "triples", "inferred", "pyoxigraph bulk_load", "icskg parse", "icskg rules", "owlrl",
+              "owlrl / rules", "closure", "build"]  # fmt: skip
+    lines += [markdown(header, rows), ""]
+    lines.append("Validation (in-process, on the built graph), seconds; peak MB of each child process:\n")
+    rows = []
+    for e in graphs:
+        core, ps = e.get("core", {}), e.get("pyshacl", {})
+        results = core.get("results")
+        shown = "-" if not results else "/".join(str(results.get(k, 0)) for k in ("Violation", "Warning", "Info"))
+        same = {True: "identical", False: f"{ps.get('differences')} differ", None: "-"}[ps.get("identical")]
+        compiled, owl = figure(e, "validate_compiled"), e.get("owlrl", {})
+        rows.append(
+            [
+                e["graph"],
+                shown,
+                cell(compiled),
+                cell(ps),
+                ratio(ps, compiled)[1],
+                same,
+                cell(figure(e, "total")),
+                mb(core.get("peak_mb")),
+                mb(ps.get("peak_mb")),
+                mb(owl.get("peak_mb")),
+            ]
+        )
+    header = ["graph", "results V/W/I", "compiled", "pySHACL", "pySHACL / compiled", "results", "parse+infer+validate",
+              "icskg MB", "pySHACL MB", "owlrl MB"]  # fmt: skip
+    lines += [markdown(header, rows), ""]
+    lines.append("CPU seconds (median; less disturbed than wall time by other load on the machine):\n")
+    rows = []
+    for e in graphs:
         row = [e["graph"]]
-        for step in c["steps"]:
-            value = e["steps"].get(step, {}).get("median_cpu_s")
-            row.append("-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}")
-        cpu_rows.append(row)
-    if any(cell != "-" for row in cpu_rows for cell in row[1:]):
-        lines.append("\nCPU seconds of the step (median; less affected than wall time by other load on the machine):\n")
-        lines.append(_markdown(["graph", *c["steps"]], cpu_rows))
+        for step in ("oxigraph_parse", "build", "validate_compiled", "pyshacl", "owlrl", "validate_cold"):
+            f = figure(e, step)
+            row.append("-" if f.get("median_cpu_s") is None else _s(f["median_cpu_s"]))
+        rows.append(row)
+    lines += [markdown(["graph", "bulk_load", "build", "compiled", "pySHACL", "owlrl", "validate cold"], rows), ""]
+    queried = [e for e in graphs if e.get("core", {}).get("queries")]
+    if queried:
+        lines.append("Stored queries on the embedded store (KnowledgeGraph.query with each query's example), "
+                     "median ms (rows):\n")  # fmt: skip
+        names = sorted({n for e in queried for n in e["core"]["queries"]})
+        rows = []
+        for name in names:
+            row = [name]
+            for e in queried:
+                q = e["core"]["queries"].get(name)
+                row.append("-" if q is None else f"{q['median_ms']:.2f} ({q['rows']})")
+            rows.append(row)
+        for label, pick in (("median", statistics.median), ("slowest", max)):
+            rows.append([f"**{label}**", *(f"{pick(q['median_ms'] for q in e['core']['queries'].values()):.2f}"
+                                         for e in queried)])  # fmt: skip
+        lines += [markdown(["query", *(e["graph"] for e in queried)], rows), ""]
+    if report.get("growth"):
+        lines.append("Growth exponents log(t2/t1) / log(n2/n1) between sizes (n = asserted triples; 1 = linear):\n")
+        labels = dict(GROWTH_STEPS)
+        steps = [s for s, _ in GROWTH_STEPS if any(s in g["exponents"] for g in report["growth"])]
+        rows = [[labels[s], *(str(g["exponents"].get(s, "-")) for g in report["growth"])] for s in steps]
+        lines += [markdown(["step", *(f"{g['from']} -> {g['to']}" for g in report["growth"])], rows), ""]
+    rows = spread(report)
+    if rows:
+        lines.append(
+            "Steps whose runs differ by more than half and by more than a second (each run, wall and CPU s):\n"
+        )
+        lines += [markdown(["graph", "step", "wall s", "CPU s"], rows), ""]
+    lines.append("Targets (issue 12):\n")
+    status = {True: "met", False: "NOT MET", None: "not measured"}
+    rows = [[t["target"], t["text"], "undetermined" if t["met"] is None and t["figure"] else status[t["met"]]]
+            for t in report.get("targets", [])]  # fmt: skip
+    lines.append(markdown(["target", "figure", ""], rows))
+    errors = [(e["graph"], k, v["error"]) for e in graphs for k, v in _parts(e) if v.get("error")]
+    if errors:
+        lines += ["", "Errors:", *(f"- {g} {k}: {msg}" for g, k, msg in errors)]
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--worker"]:
-        spec = json.loads(Path(argv[1]).read_text())
-        print(json.dumps(worker(spec)))
-        return 0
-    if argv[:1] == ["--render"]:
-        print(render(merge([json.loads(Path(f).read_text()) for f in argv[1:]])))
-        return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10k,100k", help="generated sizes in data triples, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
-    parser.add_argument("--timeout-seconds", type=float, default=600, help="cap per step run")
-    parser.add_argument(
-        "--cap-clock",
-        choices=("wall", "cpu"),
-        default="wall",
-        help="what the cap counts: elapsed time, or the step's CPU time (use cpu on a machine other work loads)",
-    )
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--steps", default=",".join(STEPS), help=f"steps to run, from {','.join(STEPS)}")
-    parser.add_argument("--no-repo", action="store_true", help="skip the repository's own graph")
-    parser.add_argument(
-        "--long-seconds", type=float, default=60, help="a step whose first run takes longer is not repeated"
-    )
-    parser.add_argument("--query-repeat", type=int, default=5, help="runs of each stored query (median)")
-    parser.add_argument("--out", type=Path, default=generate.DEFAULT_OUT, help="where generated landscapes go")
-    args = parser.parse_args(argv)
-    args.steps = [s for s in args.steps.split(",") if s]
-    unknown = set(args.steps) - set(STEPS)
-    if unknown:
-        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
-    sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
+def _parts(entry: dict):
+    for key in ("core", "pyshacl", "owlrl"):
+        if isinstance(entry.get(key), dict):
+            yield key, entry[key]
+    for key, value in entry.get("process", {}).items():
+        yield key, value
 
-    from icskg.repo import find_repository
 
-    repo = find_repository(ROOT)
-    ontology = sorted(p for p in repo.ontology_dir.glob("*.ttl"))
-    shapes = repo.shape_files()
-    report = {
-        "machine": machine(),
-        "config": {
-            "sizes": [generate.size_label(n) for n in sizes],
-            "repeat": args.repeat,
-            "timeout_seconds": args.timeout_seconds,
-            "cap_clock": args.cap_clock,
-            "seed": args.seed,
-            "steps": args.steps,
-            "shape_files": [str(s.relative_to(ROOT)) for s in shapes],
-            "repo_data_files": len(_turtle(repo.data_dir)),
-            "repo_commit": _git_head(),
-        },
-        "results": [],
+def max_load(report: dict) -> float | str:
+    loads = []
+    for e in report["graphs"]:
+        for _key, part in _parts(e):
+            for value in part.values():
+                if isinstance(value, dict) and isinstance(value.get("load"), list):
+                    loads += value["load"]
+            loads += part.get("load", []) if isinstance(part.get("load"), list) else []
+            loads += [r["load"] for r in part.get("runs", []) if isinstance(r, dict) and "load" in r]
+    return max(loads) if loads else "?"
+
+
+# -- the machine --------------------------------------------------------------------------------------------
+def machine() -> dict:
+    memory = cpu = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 2**20, 1)
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "started": now(),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--", "src", "ontology", "data", "shapes", "queries")),
+        "load_start": round(os.getloadavg()[0], 2),
     }
 
-    def save() -> None:  # after each graph, so that a long run stopped midway keeps what it measured
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            report["growth"] = growth(report["results"], args.steps)
-            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
-    if not args.no_repo:
-        print(f"repo graph: {len(repo.graph_files())} files", file=sys.stderr, flush=True)
-        report["results"].append(bench_graph("repo", repo.graph_files(), shapes, args.out / "repo", args))
-        save()
-    for n in sizes:
-        label = generate.size_label(n)
-        folder = args.out / label
-        manifest = generate.ensure(n, folder, args.seed)
-        print(f"{label}: {manifest.triples} data triples in {folder}", file=sys.stderr, flush=True)
-        data_files = [folder / f for f in manifest.files]
-        entry = bench_graph(label, ontology + data_files, shapes, folder / "work", args, data_files)
-        entry["data_triples"] = manifest.triples
-        report["results"].append(entry)
-        save()
-    report["growth"] = growth(report["results"], args.steps)
-    print()
-    print(render(report))
-    if args.json:
-        save()
-        print(f"\nfigures written to {args.json}")
-    return 0
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _git_head() -> str | None:
-    """The checked-out commit (read only); the working tree may hold uncommitted data on top of it."""
+def _git(*args: str) -> str | None:
     try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
 
-def _turtle(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.ttl")) if folder.is_dir() else []
+# -- main --------------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--render"]:
+        print(render(json.loads(Path(argv[1]).read_text(encoding="utf-8"))))
+        return 0
+    today = dt.date.today().isoformat()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="repo,10k,100k", help="'repo' and/or generated sizes in data triples (k, m)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported")
+    parser.add_argument("--long-seconds", type=float, default=60, help="a step whose run takes longer runs once")
+    parser.add_argument("--reference-cap", type=float, default=600, help="stop a pySHACL or owlrl run after this")
+    parser.add_argument("--no-reference", action="store_true", help="skip pySHACL and owlrl")
+    parser.add_argument("--no-process", action="store_true", help="skip the whole-process (cold/warm) runs")
+    parser.add_argument("--query-repeat", type=int, default=5, help="runs of each stored query (median)")
+    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
+    parser.add_argument("--violations", type=int, default=1, help="nodes broken per kind of mutation (generate.py)")
+    parser.add_argument("--work", type=Path, default=generate.DEFAULT_OUT, help="landscapes, snapshot, caches")
+    parser.add_argument("--label", default="run", help="names the default output folder")
+    parser.add_argument("--out", type=Path, help="where results.json and report.md go "
+                        "(default benchmarks/results/<date>-<label>)")  # fmt: skip
+    parser.add_argument("--hard-timeout", type=float, default=3600, help="kill a whole-process run after this")
+    args = parser.parse_args(argv)
+    args.out = args.out or HERE / "results" / f"{today}-{args.label}"
+    args.work = args.work.resolve()
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    try:
+        generated = [generate.parse_size(s) for s in sizes if s != "repo"]
+    except ValueError as error:
+        parser.error(str(error))
+
+    def log(message: str) -> None:
+        print(f"[{dt.datetime.now().strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    snap = snapshot(args.work)
+    sources = ROOT.parent / "shared" / "sources"
+    code = hashlib.sha256()
+    for path in sorted((snap / "src").rglob("*.py")):
+        code.update(path.read_bytes())
+    report = {
+        "machine": {**machine(), "code_sha256": code.hexdigest()[:16]},
+        "config": {
+            "sizes": sizes,
+            "repeat": args.repeat,
+            "long_seconds": args.long_seconds,
+            "reference_cap": args.reference_cap,
+            "references": not args.no_reference,
+            "processes": not args.no_process,
+            "query_repeat": args.query_repeat,
+            "seed": args.seed,
+            "violations": args.violations,
+            "shape_files": len(list((snap / "shapes").rglob("*.ttl"))),
+            "sources": str(sources) if sources.is_dir() else None,
+            "command": " ".join([Path(sys.argv[0]).name, *argv]),
+        },
+        "graphs": [],
+    }
+
+    def save() -> None:  # after each graph, so that a long run stopped midway keeps what it measured
+        report["growth"] = growth(report["graphs"])
+        report["targets"] = targets(report)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+    order = iter(generated)
+    for size in sizes:
+        if size == "repo":
+            log(f"repo: the checkout's graph (snapshot in {snap})")
+            entry = bench_graph("repo", snap, sources if sources.is_dir() else None, args, lambda m: log(f"repo: {m}"))
+        else:
+            n = next(order)
+            label = generate.size_label(n)
+            folder, manifest = landscape(n, args)
+            log(f"{label}: {manifest.triples} data triples in {folder}")
+            root = landscape_repository(snap, folder, manifest, args.work / "roots" / label)
+            entry = bench_graph(label, root, None, args, lambda m, label=label: log(f"{label}: {m}"))
+            entry["data_triples"] = manifest.triples
+        report["graphs"].append(entry)
+        save()
+    report["machine"]["finished"] = now()
+    report["machine"]["load_end"] = round(os.getloadavg()[0], 2)
+    report["machine"]["commit_end"] = _git("rev-parse", "--short", "HEAD")
+    save()
+    text = render(report)
+    (args.out / "report.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"\nfigures written to {args.out / 'results.json'} (tables: {args.out / 'report.md'})")
+    return 0
 
 
 if __name__ == "__main__":

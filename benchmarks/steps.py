@@ -1,189 +1,283 @@
-"""The benchmark steps that go through icskg's public entry points, and the references they are compared with.
+"""What runs inside one benchmark child process: icskg's in-process steps, or one reference tool.
 
-Each function prepares what its step needs (untimed) and returns `(run, finish)`: `run()` is the timed
-action, `finish(result, out)` adds the step's own figures to the worker's output. run.py times `run`
-in a fresh process per run. See README.md for what each figure means.
+    .venv/bin/python benchmarks/steps.py SPEC.json OUT.json
+
+run.py writes the spec (what graph, which steps, how many runs) and reads OUT.json back. One process
+per graph and kind, so that its ru_maxrss is the peak of that graph's work alone:
+
+- core: pyoxigraph bulk_load (the parse reference); icskg's parse (`load_turtle`, file by file) and
+  rules (`materialise`) on a fresh store; `build_files` (parse + infer) followed, on that same fresh
+  graph, by `validate_graph(..., "compiled")`; then every stored query on the last built graph.
+- pyshacl: `validate_graph(..., "pyshacl")` on a freshly built graph per run (the build is not timed).
+- owlrl: `owlrl_closure` of a freshly parsed store per run (the parse is not timed), then the closure
+  compared with icskg's rules on another fresh store (not timed).
+
+Each timed step runs `repeat` times, or once when a run takes longer than `long_seconds`. A reference
+step (pyshacl, owlrl) is stopped at `cap` seconds (SIGALRM: both are pure Python) and reported as such.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-import shutil
+import resource
+import signal
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-MIRRORED = ("ontology", "shapes", "queries", "registries", "pyproject.toml")
+
+class Capped(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` in a library swallows it."""
 
 
-def mirror(folder: Path, data_files: list[Path] | None) -> Path:
-    """A repository that reads this checkout's ontology, shapes, queries and registries (symbolic links)
-    and the given data files (None: the checkout's own data/), with a cache of its own."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    for name in MIRRORED:
-        (folder / name).symlink_to(ROOT / name)
-    if data_files is None:
-        (folder / "data").symlink_to(ROOT / "data")
-    else:
-        (folder / "data").mkdir()
-        for path in data_files:
-            (folder / "data" / path.name).symlink_to(path.resolve())
-    return folder
+def peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / 2**20 if sys.platform == "darwin" else peak / 2**10, 1)  # bytes on macOS, KiB on Linux
 
 
-def _clear_cache(root: Path) -> None:
-    shutil.rmtree(root / ".icskg-cache", ignore_errors=True)
+def _die_with_parent() -> None:
+    """On Linux, have the kernel stop this process if the driver dies, so nothing runs on unobserved."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _open_and_check(root: Path):
-    import icskg
+class Runs:
+    """The runs of one step: wall and CPU seconds, the 1-minute load average when each started."""
 
-    kg = icskg.open_graph(root)
-    return kg, icskg.check(kg.build)
+    def __init__(self, spec: dict, cap: float | None = None):
+        self.repeat = spec["repeat"]
+        self.long_seconds = spec["long_seconds"]
+        self.cap = cap
+        self.seconds: list[float] = []
+        self.cpu: list[float] = []
+        self.load: list[float] = []
+        self.timed_out = False
+
+    def more(self) -> bool:
+        if self.timed_out or len(self.seconds) >= self.repeat:
+            return False
+        return not self.seconds or self.seconds[-1] <= self.long_seconds
+
+    def time(self, action):
+        """Run `action()` once, timed (and capped, if this step has a cap); its result, or None if capped."""
+        self.load.append(round(os.getloadavg()[0], 2))
+        if self.cap:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.cap)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        try:
+            result = action()
+        except Capped:
+            self.timed_out = True
+            return None
+        finally:
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            if self.cap:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        self.seconds.append(round(elapsed, 4))
+        self.cpu.append(round(cpu, 4))
+        return result
+
+    def figures(self) -> dict:
+        out = {"runs": self.seconds, "cpu_runs": self.cpu, "load": self.load}
+        if self.seconds:
+            out["median_s"] = round(statistics.median(self.seconds), 4)
+            out["median_cpu_s"] = round(statistics.median(self.cpu), 4)
+        if self.timed_out:
+            out.update(timed_out=True, cap=self.cap)
+        return out
 
 
-def _report_figures(result, out: dict) -> None:
-    kg, report = result
+def _alarm(_signum, _frame):
+    raise Capped
+
+
+# -- inputs ------------------------------------------------------------------------------------------------
+def _inputs(spec: dict):
+    from icskg.build.files import read_turtle_files
+    from icskg.settings import Settings
+
+    root = Path(spec["root"])
+    files = read_turtle_files([Path(p) for p in spec["graph_files"]], root)
+    shape_files = read_turtle_files([Path(p) for p in spec["shape_files"]], root)
+    settings = Settings.load(root=root, environ={})  # defaults: icskg's rules, compiled engine, no progress
+    return root, files, shape_files, settings
+
+
+def _shapes_and_sources(spec: dict, shape_files):
+    """A fresh ShapesGraph and SourceTexts per run (both cache what they compute)."""
+    from icskg.validate import ShapesGraph, SourceTexts
+
+    sources = SourceTexts(Path(spec["sources"])) if spec.get("sources") else None
+    return ShapesGraph(shape_files), sources
+
+
+def _keys(report) -> list:
+    return sorted({r.key() for r in report.results}, key=lambda k: tuple("" if x is None else x for x in k))
+
+
+# -- core: icskg's own steps --------------------------------------------------------------------------------
+def core(spec: dict) -> dict:
+    import pyoxigraph as ox
+
+    from icskg.api import KnowledgeGraph
+    from icskg.build.parse import load_turtle
+    from icskg.build.pipeline import build_files
+    from icskg.build.rules import INFERRED, materialise
+    from icskg.query.catalogue import load_catalogue
+    from icskg.validate import validate_graph
+
+    started = time.perf_counter()
+    root, files, shape_files, settings = _inputs(spec)
+    out: dict = {"read_s": round(time.perf_counter() - started, 4), "files": len(files)}
+    out["icskg"] = sys.modules["icskg"].__file__  # which copy of icskg this process measured
+    out["input_mb"] = round(sum(len(f.data) for f in files) / 2**20, 2)
+    peaks = {"after reading": peak_mb()}
+
+    raw = Runs(spec)
+    while raw.more():
+        store = ox.Store()
+
+        def bulk_load(store=store):
+            for file in files:
+                store.bulk_load(file.data, format=ox.RdfFormat.TURTLE)
+            return len(store)
+
+        out["raw_triples"] = raw.time(bulk_load)
+        del store
+    out["oxigraph_parse"] = raw.figures()
+    peaks["after pyoxigraph bulk_load"] = peak_mb()
+
+    parse, rules = Runs(spec), Runs(spec)
+    while parse.more() and rules.more():  # paired runs: both stop when either is long
+        store = ox.Store()
+
+        def load(store=store):
+            for file in files:
+                load_turtle(store, file)
+
+        parse.time(load)
+        covered = rules.time(lambda store=store: materialise(store))
+        out["rules_cover_the_graph"] = covered
+        out["rules_inferred"] = len(list(store.quads_for_pattern(None, None, None, INFERRED)))
+        del store
+    out["parse"], out["rules"] = parse.figures(), rules.figures()
+    peaks["after parse + rules"] = peak_mb()
+
+    build, validate = Runs(spec), Runs(spec)
+    totals = []
+    graph = report = None
+    while build.more() and validate.more():
+        graph = report = None  # the previous run's graph goes before the next is built
+        graph = build.time(lambda: build_files(files, settings))
+        if not totals:
+            peaks["after build"] = peak_mb()
+        shapes, sources = _shapes_and_sources(spec, shape_files)
+        report = validate.time(lambda g=graph, s=shapes, t=sources: validate_graph(g, s, t, "compiled"))
+        totals.append(round(build.seconds[-1] + validate.seconds[-1], 4))
+        if len(totals) == 1:
+            peaks["after build + compiled validation"] = peak_mb()
+    out["build"], out["validate_compiled"] = build.figures(), validate.figures()
+    out["total"] = {"runs": totals, "median_s": round(statistics.median(totals), 4)}
+    out["triples"] = graph.count()
+    out["inferred"] = graph.count(INFERRED)
+    out["reasoning"] = {"reasoner": graph.reasoning.reasoner, "reason": graph.reasoning.reason}
     out["results"] = report.counts()
-    out["triples"] = len(kg.backend.store)
+    out["notes"] = report.notes
+    Path(spec["keys_out"]).write_text(json.dumps(_keys(report)), encoding="utf-8")
+
+    catalogue = load_catalogue(Path(spec["queries"]))
+    kg = KnowledgeGraph(graph, catalogue=catalogue)
+    out["catalogue_problems"] = [str(p) for p in catalogue.problems]
+    queries = {}
+    for query in kg.queries():
+        times, rows = [], None
+        for _ in range(spec["query_repeat"]):
+            t = time.perf_counter()
+            answer = kg.query(query.name, **dict(query.example))
+            times.append(time.perf_counter() - t)
+            rows = answer if isinstance(answer, bool) else len(answer)
+        queries[query.name] = {"median_ms": round(statistics.median(times) * 1000, 3), "rows": rows}
+    out["queries"] = queries
+    peaks["after queries"] = peak_mb()
+    out["peaks_mb"] = peaks
+    out["peak_mb"] = peak_mb()
+    return out
 
 
-def open_cold(spec: dict):
-    """open_graph alone with an empty cache: parse and infer (in Oxigraph), load the query engine, read the
-    catalogue; what a notebook pays before its first query after an edit."""
-    import icskg
+# -- references ----------------------------------------------------------------------------------------------
+def pyshacl(spec: dict) -> dict:
+    from icskg.build.pipeline import build_files
+    from icskg.validate import validate_graph
 
-    root = Path(spec["mirror"])
-    _clear_cache(root)
-
-    def finish(kg, out):
-        out["triples"] = len(kg.backend.store)
-
-    return (lambda: icskg.open_graph(root)), finish
-
-
-def cold(spec: dict):
-    """open_graph + check with an empty cache: parse, infer, validate, load the query engine, read the catalogue."""
-    root = Path(spec["mirror"])
-    _clear_cache(root)
-    return (lambda: _open_and_check(root)), _report_figures
-
-
-def warm(spec: dict):
-    """The same with nothing changed since a previous run: everything comes from the cache."""
-    root = Path(spec["mirror"])
-    _open_and_check(root)  # fills the cache if the cold step did not
-    return (lambda: _open_and_check(root)), _report_figures
+    _root, files, shape_files, settings = _inputs(spec)
+    runs = Runs(spec, spec.get("cap"))
+    out: dict = {}
+    while runs.more():
+        graph = None
+        graph = build_files(files, settings)
+        shapes, sources = _shapes_and_sources(spec, shape_files)
+        report = runs.time(lambda graph=graph, shapes=shapes, sources=sources: validate_graph(
+            graph, shapes, sources, "pyshacl"))  # fmt: skip
+        if report is not None and "results" not in out:
+            out["results"] = report.counts()
+            Path(spec["keys_out"]).write_text(json.dumps(_keys(report)), encoding="utf-8")
+    out.update(runs.figures())
+    out["peak_mb"] = peak_mb()
+    return out
 
 
-def pyshacl_reference(spec: dict, loaded, inferred, shapes):
-    """Plain pySHACL on the same asserted + inferred triples and shapes (no icskg checks, no result records)."""
-    import pyshacl
-    from rdflib import Graph
+def owlrl(spec: dict) -> dict:
+    import pyoxigraph as ox
 
-    data = Graph()
-    data += loaded.graph
-    data += inferred
+    from icskg.build.parse import load_turtle
+    from icskg.build.reference import owlrl_closure
+    from icskg.build.rules import INFERRED, materialise
 
-    def run():
-        return pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True
-        )
+    _root, files, _shape_files, _settings = _inputs(spec)
 
-    def finish(result, out):
-        out["conforms"] = bool(result[0])
+    def parsed() -> ox.Store:
+        store = ox.Store()
+        for file in files:
+            load_turtle(store, file)
+        return store
 
-    return run, finish
-
-
-def queries(spec: dict):
-    """Every stored query, median of `query_repeat` runs, on icskg's embedded default (rdflib Result rows)
-    and on raw pyoxigraph (the same triples, the same VALUES-bound text, every term of every solution read)."""
-    import pyoxigraph
-
-    import icskg
-    from icskg.params import bind, with_values
-
-    root = Path(spec["mirror"])
-    kg = icskg.open_graph(root)
-    store = pyoxigraph.Store()
-    store.bulk_load(kg.build.ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    repeat = spec.get("query_repeat", 5)
-
-    def median(action) -> tuple[float, object]:
-        times, answer = [], None
-        for _ in range(repeat):
-            started = time.perf_counter()
-            answer = action()
-            times.append(time.perf_counter() - started)
-        return statistics.median(times), answer
-
-    def run():
-        figures = {}
-        for query in kg.queries():
-            example = dict(query.example)
-            sent = with_values(query.text, bind(query, example))
-
-            def ours(query=query, example=example):
-                result = kg.query_result(query.name, **example)
-                return result.askAnswer if query.form == "ASK" else len(list(result))
-
-            def reference(sent=sent):
-                result = store.query(sent)
-                return bool(result) if isinstance(result, bool) else len([tuple(solution) for solution in result])
-
-            ours_s, rows = median(ours)
-            reference_s, _ = median(reference)
-            figures[query.name] = {"icskg_ms": ours_s * 1000, "pyoxigraph_ms": reference_s * 1000, "rows": rows}
-        return figures
-
-    def finish(result, out):
-        out["queries"] = {name: {k: round(v, 3) if isinstance(v, float) else v for k, v in f.items()}
-                          for name, f in result.items()}  # fmt: skip
-        out["query_median_ms"] = round(statistics.median(f["icskg_ms"] for f in result.values()), 3)
-        out["query_pyoxigraph_median_ms"] = round(statistics.median(f["pyoxigraph_ms"] for f in result.values()), 3)
-
-    return run, finish
+    runs = Runs(spec, spec.get("cap"))
+    closure = None
+    while runs.more():
+        store = parsed()
+        found = runs.time(lambda store=store: owlrl_closure(store))
+        if found is not None:
+            closure = found
+        del store
+    out = runs.figures()
+    out["peak_mb"] = peak_mb()
+    if closure is not None:
+        store = parsed()
+        materialise(store)
+        ours = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, INFERRED)}
+        out["inferred"] = len(closure)
+        out["rules_inferred"] = len(ours)
+        out["differences"] = len(closure ^ ours)
+    return out
 
 
-def publish(spec: dict):
-    """`icskg publish` (Graph Store Protocol into a staging graph, then MOVE) to a local Oxigraph server;
-    the reference is one plain Graph Store Protocol PUT of the same N-Triples."""
-    import icskg
-    from icskg.publish import publish as icskg_publish
+KINDS = {"core": core, "pyshacl": pyshacl, "owlrl": owlrl}
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from oxigraph_server import start_oxigraph
 
-    kg = icskg.open_graph(Path(spec["mirror"]))
-    body = kg.build.ntriples()
-    server = start_oxigraph()
-    os.environ["ICSKG_PROGRESS"] = "0"
+def main(argv: list[str]) -> int:
+    _die_with_parent()
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    out = KINDS[spec["kind"]](spec)
+    Path(argv[1]).write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
 
-    def reference() -> float:
-        request = urllib.request.Request(
-            f"{server.store_url}?graph=urn:x-benchmark:reference",
-            data=body,
-            method="PUT",
-            headers={"Content-Type": "application/n-triples"},
-        )
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=600) as response:
-            response.read()
-        return time.perf_counter() - started
 
-    def run():
-        return icskg_publish(body, store=server.store_url, update=server.update_url, progress=False)
-
-    def finish(result, out):
-        out["triples"] = result.triples
-        out["reference_seconds"] = round(reference(), 4)
-        server.stop()
-
-    return run, finish
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

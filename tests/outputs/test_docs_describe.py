@@ -53,16 +53,30 @@ def number(graph: Graph, node, prop) -> int:
     return int(value)
 
 
-def test_docs_writes_html_about_the_ontology(tmp_path, repo_root):
+# pyLODE writes a pickle of its background ontologies into its own package folder on first use, with no
+# lock: two processes using it for the first time at once can read a half-written file. Its tests share a
+# worker; the repository's pages are made once.
+PYLODE = pytest.mark.xdist_group("pylode")
+
+
+@pytest.fixture(scope="module")
+def repo_docs(tmp_path_factory, repo_root):
     pytest.importorskip("pylode")
-    result = run("--root", str(repo_root), "docs", "-o", str(tmp_path / "out"))
+    out = tmp_path_factory.mktemp("docs")
+    result = run("--root", str(repo_root), "docs", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert f"wrote {tmp_path / 'out' / 'index.html'}" in result.stdout
-    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    return out, result
+
+
+@PYLODE
+def test_docs_writes_html_about_the_ontology(repo_docs):
+    out, result = repo_docs
+    assert f"wrote {out / 'index.html'}" in result.stdout
+    html = (out / "index.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") or "<html" in html[:500].lower()
     assert "https://w3id.org/icskg/ontology#Partnership" in html
     assert "icskg:Partnership" in html
-    assert "partnership kind" in (tmp_path / "out" / "concepts.html").read_text(encoding="utf-8").lower()
+    assert "partnership kind" in (out / "concepts.html").read_text(encoding="utf-8").lower()
 
 
 def declared_terms(path) -> set[str]:
@@ -71,21 +85,18 @@ def declared_terms(path) -> set[str]:
     return {str(s) for kind in kinds for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(ICSKG))}
 
 
-def test_docs_document_every_term_of_the_ontology_and_the_registry_module(tmp_path, repo_root):
-    pytest.importorskip("pylode")
-    result = run("--root", str(repo_root), "docs", "-o", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+@PYLODE
+def test_docs_document_every_term_of_the_ontology_and_the_registry_module(repo_docs, repo_root):
+    html = (repo_docs[0] / "index.html").read_text(encoding="utf-8")
     registry = declared_terms(repo_root / "ontology" / "registry.ttl")
     assert registry, "registry.ttl declares terms"
     missing = sorted(t for t in registry | declared_terms(repo_root / "ontology" / "icskg.ttl") if t not in html)
     assert missing == []
 
 
-def test_concepts_html_lists_every_concept_of_every_scheme(tmp_path, repo_root):
-    pytest.importorskip("pylode")
-    assert run("--root", str(repo_root), "docs", "-o", str(tmp_path)).exit_code == 0
-    html = (tmp_path / "concepts.html").read_text(encoding="utf-8")
+@PYLODE
+def test_concepts_html_lists_every_concept_of_every_scheme(repo_docs, repo_root):
+    html = (repo_docs[0] / "concepts.html").read_text(encoding="utf-8")
     concepts = Graph().parse(repo_root / "ontology" / "concepts.ttl")
     listed = list(concepts.subjects(RDF.type, SKOS.Concept))
     assert len(listed) > 40
@@ -98,6 +109,7 @@ def test_concepts_html_lists_every_concept_of_every_scheme(tmp_path, repo_root):
     assert html.count('class="concept"') == len(listed)
 
 
+@PYLODE
 def test_concepts_html_escapes_what_the_data_says_and_keeps_concepts_in_no_scheme(tmp_path):
     pytest.importorskip("pylode")
     hostile = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -119,6 +131,7 @@ ex:b a skos:Concept ; skos:prefLabel "orphan"@en .
     assert 'href="#ex-b"' in html or "https://w3id.org/icskg/vocab/test/b" in html
 
 
+@PYLODE
 def test_a_broken_vocabulary_file_is_named_with_its_line(tmp_path):
     pytest.importorskip("pylode")
     broken = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n\n<a> <b> .\n"

@@ -61,13 +61,14 @@ def to_oxigraph(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _STRING)))
 
 
-def rdflib_graph(triples: Iterable):
-    """An rdflib Graph of Oxigraph quads or triples (graph names dropped), icskg's prefixes bound."""
+def rdflib_graph(triples: Iterable, graph=None):
+    """An rdflib Graph (or the empty `graph` given) of Oxigraph quads or triples (graph names dropped), icskg's
+    prefixes bound."""
     from rdflib import Graph
 
     from .namespaces import bind_prefixes
 
-    graph = Graph()
+    graph = Graph() if graph is None else graph
     bind_prefixes(graph)
     quiet_ill_typed_warnings()  # an ill-typed literal is a validation result, not a traceback on stderr
     graph.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph) for t in triples)

@@ -24,3 +24,24 @@ def test_pyshacl_less_than_or_equals_orders_mixed_precision():
     )
     conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     assert conforms is True
+
+
+@pytest.mark.parametrize(
+    "stem",
+    ["ExcerptFoundInSource-invalid-misquote", "OntologyTerm-invalid-undocumented", "Appointment-invalid-incomplete"],
+)
+def test_prepared_queries_give_pyshacl_the_same_results_as_plain_rdflib(stem, monkeypatch):
+    """The reference run parses each SPARQL text once (reference.prepared_graph_class); with a plain rdflib
+    Graph, pySHACL reports exactly the same results (SPARQL targets, pre-bound $this, constraints)."""
+    from collections import Counter
+
+    import fixture_harness as harness
+    from icskg.validate import reference, validate_graph
+
+    (fixture,) = [f for f in harness.FIXTURES if f.stem == stem]
+    graph, sources = harness.fixture_graph(fixture), harness.sources_for(fixture)
+    prepared = validate_graph(graph, harness.shapes(), sources, "pyshacl")
+    monkeypatch.setattr(reference, "prepared_graph_class", lambda: Graph)
+    plain = validate_graph(graph, harness.shapes(), sources, "pyshacl")
+    assert Counter(r.key() for r in prepared.results) == Counter(r.key() for r in plain.results)
+    assert prepared.results, "the fixture is invalid: there are results to compare"

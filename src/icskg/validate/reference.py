@@ -8,6 +8,8 @@ engine makes (icskg.validate.engine), so the two can be compared result by resul
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 
 from ..terms import quiet_ill_typed_warnings, rdflib_graph, to_oxigraph
@@ -26,7 +28,7 @@ def pyshacl_results(data_quads, shapes: ShapesGraph, functions: Functions, runne
     from rdflib.namespace import RDF, SH
 
     quiet_ill_typed_warnings()
-    data = rdflib_graph(data_quads)
+    data = rdflib_graph(data_quads, prepared_graph_class()())
     quads = shapes.quads
     owners = None
     if only is not None:
@@ -71,6 +73,40 @@ def pyshacl_results(data_quads, shapes: ShapesGraph, functions: Functions, runne
             )
         )
     return results
+
+
+@functools.cache
+def prepared_graph_class():
+    """rdflib's Graph, with each SPARQL text parsed and translated once (rdflib's prepared queries): pySHACL
+    hands rdflib the text of every SPARQL target and constraint again on each run and for each focus node,
+    and parsing is most of its cost on small graphs. Only the graph pySHACL validates is of this class;
+    rdflib itself is not patched. Evaluation is rdflib's own, with each call's bindings."""
+    from rdflib import Graph
+
+    class PreparedGraph(Graph):
+        def query(
+            self,
+            query_object,
+            processor="sparql",
+            result="sparql",
+            initNs=None,  # noqa: N803 - rdflib's names
+            initBindings=None,  # noqa: N803
+            use_store_provided=True,
+            **kwargs,
+        ):
+            if isinstance(query_object, str) and processor == "sparql":
+                namespaces = tuple(sorted((initNs or {}).items()))
+                query_object = _prepared(query_object, namespaces, kwargs.get("base"))
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    return PreparedGraph
+
+
+@functools.lru_cache(maxsize=2048)
+def _prepared(text: str, namespaces: tuple, base):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=dict(namespaces), base=base)
 
 
 def owned_shapes(shapes: ShapesGraph, tops) -> set:

@@ -119,7 +119,9 @@ def graph_text(built) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def backends(kg, built, remote_kg, oxigraph):
     embedded = Spy(EmbeddedBackend(built))
-    remote = Spy(EndpointBackend(oxigraph.query_url, graph=DEFAULT_GRAPH, timeout=30))
+    endpoint = EndpointBackend(oxigraph.query_url, graph=DEFAULT_GRAPH, timeout=30)
+    endpoint.check_graph_holds_triples()  # once per backend: done before the spy records what each query sends
+    remote = Spy(endpoint)
     return {
         "embedded": (embedded, KnowledgeGraph(backend=embedded, catalogue=kg.catalogue)),
         "oxigraph": (remote, KnowledgeGraph(backend=remote, catalogue=kg.catalogue)),

@@ -16,6 +16,7 @@ _CACHE = tempfile.mkdtemp(prefix="icskg-test-cache-")
 os.environ["ICSKG_CACHE_DIR"] = _CACHE
 os.environ.setdefault("ICSKG_PROGRESS", "0")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules beside this file
+pytest.register_assert_rewrite("parity")
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +72,29 @@ def remote_kg(oxigraph, built):
 
     publish(built.ntriples(), store=oxigraph.store_url, update=oxigraph.update_url)
     return icskg.open_graph(ROOT, endpoint=oxigraph.query_url, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def virtuoso():
+    """A running Virtuoso on free loopback ports with a fresh database, stopped at the end of the session."""
+    from virtuoso_server import start_virtuoso
+
+    server = start_virtuoso()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_kg(virtuoso, built):
+    """The graph published to Virtuoso by `icskg publish` (as a user would), opened through the remote backend."""
+    from click.testing import CliRunner
+
+    import icskg
+    from icskg.cli import main
+
+    args = ["--root", str(ROOT), "publish", "--endpoint", virtuoso.query_url, "--store", virtuoso.store_url]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return icskg.open_graph(ROOT, endpoint=virtuoso.query_url, timeout=60)

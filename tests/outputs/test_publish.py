@@ -1,4 +1,5 @@
-"""`icskg publish`: N-Triples from the store replace a named graph of a real Oxigraph server atomically."""
+"""`icskg publish`: N-Triples from the store replace a named graph of a real server atomically (Oxigraph, and
+the protocol tests also on Virtuoso)."""
 
 from __future__ import annotations
 
@@ -39,10 +40,12 @@ def as_graph(ntriples: bytes) -> Graph:
 
 
 def graph_at(server, graph_iri: str) -> Graph:
+    """The graph as the server's Graph Store Protocol gives it (N-Triples asked for; Virtuoso sends Turtle)."""
     url = f"{server.store_url}?graph={urllib.parse.quote(graph_iri, safe='')}"
-    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    request = urllib.request.Request(url, headers={"Accept": "application/n-triples, text/turtle;q=0.5"})
     with urllib.request.urlopen(request, timeout=30) as response:
-        return as_graph(response.read())
+        kind = response.headers.get("Content-Type", "")
+        return Graph().parse(data=response.read().decode("utf-8"), format="nt" if "n-triples" in kind else "turtle")
 
 
 def select(server, query: str) -> list[str]:
@@ -67,47 +70,78 @@ def run(*args: str, env: dict | None = None):
     return result
 
 
-def test_publish_twice_holds_exactly_the_new_graph(oxigraph, small):
+@pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.xdist_group("virtuoso"))])
+def server(request):
+    """Each real server the publish protocol is proved on (Virtuoso's tests share its one worker)."""
+    return request.getfixturevalue(request.param)
+
+
+def test_publish_twice_holds_exactly_the_new_graph(server, small):
     first = small.ntriples(inferred=False)
     second = small.ntriples(inferred=True)
     assert len(second) > len(first)
-    done = publish(first, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    done = publish(
+        first, store=server.store_url, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url
+    )
     assert done.triples == small.count() and done.graph == TEST_GRAPH and done.bytes == len(first)
-    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(first))
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(first))
 
     seen: list[int] = []
     stop = threading.Event()
 
     def reader():
         while not stop.is_set():
-            seen.append(count_in(oxigraph, TEST_GRAPH))
+            seen.append(count_in(server, TEST_GRAPH))
 
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        done = publish(second, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+        done = publish(
+            second, store=server.store_url, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url
+        )
     finally:
         stop.set()
         thread.join()
     assert done.triples == small.count() + small.count(INFERRED)
-    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(second))
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(second))
     assert seen, "the reader never got an answer"
     assert set(seen) <= {small.count(), done.triples}, "a reader saw a half-loaded graph"
-    assert not [g for g in named_graphs(oxigraph) if g.startswith("urn:uuid:")], "a staging graph was left behind"
+    assert not [g for g in named_graphs(server) if g.startswith("urn:uuid:")], "a staging graph was left behind"
 
 
-def test_failed_upload_leaves_the_published_graph_alone(oxigraph, small):
+def test_failed_upload_leaves_the_published_graph_alone(server, small):
     asserted = small.ntriples(inferred=False)
-    publish(asserted, store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
+    publish(asserted, store=server.store_url, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url)
     closed = f"http://127.0.0.1:{free_port()}/store"
     with pytest.raises(EndpointError, match="connection refused"):
-        publish(small.ntriples(), store=closed, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
-    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(asserted))
+        publish(small.ntriples(), store=closed, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url)
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(asserted))
     # an upload the store refuses (not N-Triples) fails the same way, and its staging graph is dropped
-    with pytest.raises(EndpointError, match="HTTP 4"):
-        publish(b"this is not N-Triples\n", store=oxigraph.store_url, update=oxigraph.update_url, graph_iri=TEST_GRAPH)
-    assert isomorphic(graph_at(oxigraph, TEST_GRAPH), as_graph(asserted))
-    assert not [g for g in named_graphs(oxigraph) if g.startswith("urn:uuid:")]
+    # (Oxigraph answers 400; Virtuoso answers 500 for a body it cannot parse: docs/servers.md)
+    with pytest.raises(EndpointError, match="HTTP (400|500)"):
+        publish(
+            b"this is not N-Triples\n",
+            store=server.store_url,
+            update=server.update_url,
+            graph_iri=TEST_GRAPH,
+            query=server.query_url,
+        )
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(asserted))
+    assert not [g for g in named_graphs(server) if g.startswith("urn:uuid:")]
+
+
+def test_a_store_that_keeps_fewer_triples_than_sent_is_refused_before_the_swap(server, small):
+    """The staging graph is counted before the MOVE: here the store keeps one triple of the two lines sent (a
+    duplicate), as a store that cut an upload short would, and the published graph stays as it was."""
+    asserted = small.ntriples(inferred=False)
+    publish(asserted, store=server.store_url, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url)
+    line = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    with pytest.raises(EndpointError, match="kept 1 of the 2 triples uploaded; the published graph is unchanged"):
+        publish(
+            line * 2, store=server.store_url, update=server.update_url, graph_iri=TEST_GRAPH, query=server.query_url
+        )
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(asserted))
+    assert not [g for g in named_graphs(server) if g.startswith("urn:uuid:")], "a staging graph was left behind"
 
 
 def test_publish_refuses_bad_input(oxigraph, small):

@@ -16,7 +16,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal
 from rdflib.compare import isomorphic
 
 import icskg
@@ -26,11 +25,10 @@ from icskg.errors import EndpointError, InputError
 from icskg.query.catalogue import load_catalogue
 from icskg.query.embedded import EmbeddedBackend
 from icskg.query.params import bind, values_block
-from icskg.query.scope import tokens
 from oxigraph_server import free_port
+from parity import CALL_IDS, CALLS, STORED, assert_same_answer, orders
 
 ROOT = Path(__file__).resolve().parents[2]
-STORED = list(load_catalogue(ROOT / "queries"))
 
 HOSTILE = [  # as in test_params.py
     'care" } UNION { ?resource ?property ?label } #',
@@ -49,67 +47,10 @@ ECHO_QUERY = (
 )
 
 
-def defaults_only(query) -> dict:
-    """The smallest call: required parameters (from the example), everything else left to its default."""
-    return {p.name: query.example[p.name] for p in query.parameters if p.required and p.default is None}
-
-
-CALLS = [(q.name, "example", q.example) for q in STORED] + [(q.name, "defaults", defaults_only(q)) for q in STORED]
-
-
-def orders(text: str) -> bool:
-    """Whether the query orders its solutions: ORDER BY after its WHERE clause (not in a subquery)."""
-    depth, seen_where = 0, False
-    for token in tokens(text):
-        if token.kind == "open":
-            depth += 1
-            seen_where = True
-        elif token.kind == "close":
-            depth -= 1
-        elif seen_where and depth == 0 and token.word == "ORDER":
-            return True
-    return False
-
-
-def term_key(term):
-    if term is None:
-        return None
-    if isinstance(term, BNode):
-        return ("bnode",)
-    if isinstance(term, Literal):
-        return ("literal", str(term), str(term.datatype or ""), term.language or "")
-    return ("iri", str(term))
-
-
-def comparable(result, ordered: bool) -> list:
-    """An ASK answer, or the solutions as RDF terms: a list if the query orders them, else sorted (a multiset)."""
-    if result.type == "ASK":
-        return [bool(result.askAnswer)]
-    names = [str(v) for v in result.vars]
-    solutions = [tuple((name, term_key(term)) for name, term in zip(names, row, strict=True)) for row in result]
-    return solutions if ordered else sorted(solutions, key=repr)
-
-
-_EMBEDDED: dict[tuple[str, str], object] = {}
-
-
-def embedded_answer(kg, name, how, params):
-    if (name, how) not in _EMBEDDED:
-        _EMBEDDED[name, how] = kg.query_result(name, **params)
-    return _EMBEDDED[name, how]
-
-
 @pytest.mark.server
-@pytest.mark.parametrize("name,how,params", CALLS, ids=[f"{n}-{h}" for n, h, _ in CALLS])
+@pytest.mark.parametrize("name,how,params", CALLS, ids=CALL_IDS)
 def test_every_stored_query_gives_the_same_answer(kg, remote_kg, name, how, params):
-    ordered = orders(kg.stored(name).text)
-    remote = comparable(remote_kg.query_result(name, **params), ordered)
-    assert remote == comparable(embedded_answer(kg, name, how, params), ordered)
-    remote_values, embedded_values = remote_kg.query(name, **params), kg.query(name, **params)  # as Python values
-    if ordered or isinstance(remote_values, bool):
-        assert remote_values == embedded_values
-    else:
-        assert sorted(map(repr, remote_values)) == sorted(map(repr, embedded_values))
+    assert_same_answer(kg, remote_kg, name, how, params)
 
 
 def test_orders_tells_an_ordered_query():

@@ -156,6 +156,7 @@ def publish_command(obj, endpoint, store, update_url, graph_iri, timeout):
         graph_iri=graph_iri or DEFAULT_GRAPH,
         timeout=timeout,
         progress=settings.progress,
+        query=endpoint,
     )
     remote = open_graph(obj.root, endpoint=endpoint, graph=done.graph, timeout=timeout, settings=settings)
     count = remote.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]

@@ -12,7 +12,9 @@ not have that guarantee everywhere (a store may clear the graph first, then stre
 and a slow upload would leave readers looking at an empty or partial graph in the meantime. If the
 upload or the MOVE fails, the staging graph is dropped (by SPARQL Update, else by the Graph Store
 Protocol's DELETE) and the published graph is left as it was; if neither protocol works, the error
-names the staging graph so that it can be removed by hand.
+names the staging graph so that it can be removed by hand. Given the query URL, the staging graph is
+counted before the MOVE: a store that answered the upload with success yet kept fewer triples than were
+sent is refused, and the published graph stays as it was.
 """
 
 from __future__ import annotations
@@ -121,11 +123,15 @@ def publish(
     graph_iri: str = DEFAULT_GRAPH,
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool = False,
+    query: str | None = None,
 ) -> Published:
     """Replace `graph_iri` at the store with `graph` (N-Triples, as BuiltGraph.ntriples gives it), atomically
-    (see the module docstring)."""
+    (see the module docstring). With `query` (the store's SPARQL query URL), the staging graph is counted
+    before the swap, and a store that kept fewer triples than were sent is refused."""
     check_url(store, "graph store URL")
     check_url(update, "update URL")
+    if query is not None:
+        check_url(query, "query URL")
     graph_iri = to_term("graph", "iri", graph_iri).value  # an absolute IRI, safe inside <...>
     body, triples = graph, graph.count(b"\n")
     staging = f"urn:uuid:{uuid.uuid4()}"
@@ -139,6 +145,8 @@ def publish(
                 _send("PUT", put_url, body, NTRIPLES, timeout, bar.update)
         else:
             _send("PUT", put_url, body, NTRIPLES, timeout)
+        if query is not None:
+            _check_staged(query, staging, triples, timeout)
         _update(update, f"MOVE <{staging}> TO <{graph_iri}>", timeout)
     except EndpointError as failure:
         if not _drop(staging, store, update, timeout):
@@ -148,6 +156,18 @@ def publish(
             ) from None
         raise
     return Published(graph_iri, triples, len(body))
+
+
+def _check_staged(query: str, staging: str, sent: int, timeout: float) -> None:
+    """The staging graph holds every triple sent: a store that answered the upload with 2xx yet kept less
+    (a body cut short, a silent limit) fails here, before anything readers see has changed."""
+    from ..query.remote import RemoteBackend
+
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+    rows = list(RemoteBackend(query, timeout=timeout).result(text, "SELECT"))
+    held = int(rows[0][0]) if rows and rows[0][0] is not None else 0
+    if held != sent:
+        raise EndpointError(f"the store kept {held} of the {sent} triples uploaded; the published graph is unchanged")
 
 
 def _drop(staging: str, store: str, update: str, timeout: float) -> bool:

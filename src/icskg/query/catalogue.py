@@ -3,7 +3,9 @@
 Header keys (cf. CLARIAH/grlc's decorator syntax): summary (required), description, tags,
 parameters (name -> type, required, default, description), example (name -> value), cq (the
 competency question the query answers), allow_service (true to allow a SERVICE clause: without it,
-a query that would call another endpoint over the network is refused). A parameter named `x` is the
+a query that would call another endpoint over the network is refused), portability (why the query is
+written as it is, where a plainer form would answer differently on another SPARQL server:
+docs/servers.md). A parameter named `x` is the
 query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
 
 Loading a query checks everything a caller could trip over later: the header is a YAML mapping
@@ -32,7 +34,7 @@ from .params import to_term, with_values
 from .scope import binding_problems, query_form, service_line
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service"}
+HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service", "portability"}
 PARAMETER_KEYS = {"type", "required", "default", "description"}
 RESERVED = {"name", "as_", "fmt", "self", "timeout"}
 """Argument names of the API's query methods (`kg.query(name, as_=..., **params)`): not parameter names."""

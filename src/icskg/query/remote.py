@@ -9,7 +9,8 @@ SELECT and ASK answers are read as SPARQL 1.1 Query Results JSON
 (https://www.w3.org/TR/sparql11-results-json/) by rdflib's own results parser, so rows come out as the
 same Python values as from the embedded graph. Every failure is an EndpointError (exit code 3) saying
 what went wrong: unreachable, timed out, an HTTP error (status and the start of the body), or a
-response that is not what the protocol promises. CSV, TSV and JSON documents are the endpoint's own,
+response that is not what the protocol promises, or an answer the server says it cut short (Virtuoso's
+X-SPARQL-MaxRows). CSV, TSV and JSON documents are the endpoint's own,
 passed through as a stream (icskg.query.stream), so a large answer needs no more memory than a chunk.
 """
 
@@ -110,7 +111,9 @@ class RemoteBackend:
         if self.graph:
             wrapper.addDefaultGraph(self.graph)
         wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
-        return wrapper.query().response
+        response = wrapper.query().response
+        refuse_truncated(response, self.endpoint)
+        return response
 
     @contextmanager
     def _translated(self):
@@ -192,6 +195,18 @@ class RemoteBackend:
             write_within(seconds, self.endpoint, sink, copy)
         except DeadlineExceeded:
             raise EndpointError(f"{self.endpoint} did not answer within {seconds:g} s (in full)") from None
+
+
+def refuse_truncated(response, endpoint: str) -> None:
+    """Virtuoso cuts an answer at its ResultSetMaxRows (10,000 in Debian's virtuoso.ini) and says so only
+    in a response header, X-SPARQL-MaxRows: a cut answer is refused, never returned as if whole."""
+    limit = response.headers.get("X-SPARQL-MaxRows")
+    if limit is not None:
+        response.close()
+        raise EndpointError(
+            f"{endpoint} cut the answer at {printable(limit)} rows (its result-size limit, Virtuoso's "
+            "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini): raise the limit, or narrow the query"
+        )
 
 
 def content_type(response) -> str:

@@ -20,6 +20,8 @@ from .sources import normalise, normalise_mapped
 
 SIMILARITY = 60.0
 """RapidFuzz's partial ratio (0-100) below which a span is not worth suggesting."""
+NEAR_EDITS = 0.25
+"""A near miss needs at most this share of the words' characters changed."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,18 @@ class SourceText:
             return None
         start, end = alignment.dest_start, alignment.dest_end
         reach = max(8, len(needle) // 4)
-        starts = {start} | _boundaries(text, start - reach, start + reach)
-        ends = {end} | _boundaries(text, end - reach, end + reach)
-        pairs = ((s, e) for s in starts for e in ends if e > s)
+        starts = _boundaries(text, start - reach, start + reach) or {start}
+        ends = _boundaries(text, end - reach, end + reach) or {end}
+        pairs = [(s, e) for s in starts for e in ends if e > s] or [(start, end)]
         edits, _moved, s, e = min(
             (Levenshtein.distance(needle, text[s:e]), abs(s - start) + abs(e - end), s, e) for s, e in pairs
         )
         return self.span(s, e, edits)
+
+
+def is_near(span: Span, words: str) -> bool:
+    """A near miss: at most NEAR_EDITS of the words' characters to change (and at least 2 allowed)."""
+    return span.edits <= max(2, int(len(normalise(words)) * NEAR_EDITS))
 
 
 def _boundaries(text: str, low: int, high: int) -> set[int]:

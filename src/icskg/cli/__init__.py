@@ -6,6 +6,7 @@ The group lives in main.py; each module below adds its commands to it (the order
 """
 
 from . import (  # noqa: F401 - they register
+    diff_commands,
     graph_commands,
     output_commands,
     query_commands,

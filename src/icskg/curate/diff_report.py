@@ -28,7 +28,7 @@ def term(ntriples: str) -> str:
     if ntriples.startswith('"'):
         literal = ntriples[: ntriples.rindex('"') + 1]
         rest = ntriples[len(literal) :]
-        value = term_text(literal) or ""
+        value = _one_line(term_text(literal) or "")
         if len(value) > MAX_LITERAL:
             value = value[: MAX_LITERAL - 1] + "…"
         suffix = "^^" + shorten(rest[3:-1]) if rest.startswith("^^<") else rest
@@ -36,6 +36,11 @@ def term(ntriples: str) -> str:
     if ntriples.startswith("<") and ntriples.endswith(">") and " " not in ntriples:
         return shorten(ntriples[1:-1])
     return _IRI.sub(lambda m: shorten(m.group(1)), ntriples)  # a blank node written out
+
+
+def _one_line(text: str) -> str:
+    """Line breaks and tabs of a literal as escapes, so one fact stays on one line."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def _fact(fact: Fact) -> str:
@@ -93,7 +98,8 @@ def render_text(diff: Diff) -> str:
                 for sign, fact, sources in shown[:MAX_FACTS]:
                     lines.append(f"      {sign} {_fact(fact)}  ({_sources(sources)})")
             else:
-                lines.append(f"      from {_sources(e.sources)}")
+                if e.sources:
+                    lines.append(f"      from {_sources(e.sources)}")
                 shown = [("", f, []) for f in (change.added or change.removed)]
                 lines += [f"      {_fact(fact)}" for _s, fact, _src in shown[:MAX_FACTS]]
             if len(shown) > MAX_FACTS:
@@ -104,7 +110,8 @@ def render_text(diff: Diff) -> str:
         lines += ["", f"Quotes and excerpts ({len(diff.words)})"]
         for w in diff.words:
             lines.append(f"  {_words_status(w)} {shorten(w.statement)} {shorten(w.predicate)}  ({_sources(w.sources)})")
-            lines += [f"      - “{text}”" for text in w.before] + [f"      + “{text}”" for text in w.after]
+            lines += [f"      - “{_one_line(text)}”" for text in w.before]
+            lines += [f"      + “{_one_line(text)}”" for text in w.after]
     for title, results in (("new", diff.new_results), ("fixed", diff.fixed_results)):
         if results:
             lines += ["", f"Validation results {title} ({len(results)})"]
@@ -173,8 +180,8 @@ def render_markdown(diff: Diff, level: int = 2) -> str:
             kinds = ", ".join(code(shorten(t)) for t in e.types)
             label = f" {md(e.label)}" if e.label else ""
             where = f" in {code(e.where)}" if e.where else ""
-            sources = ", ".join(code(shorten(s)) for s in e.sources) or "no source"
-            lines.append(f"- **{code(_entity_name(change))}** {kinds}{label}{where}, from {sources}")
+            sources = f", from {', '.join(code(shorten(s)) for s in e.sources)}" if e.sources else ""
+            lines.append(f"- **{code(_entity_name(change))}** {kinds}{label}{where}{sources}")
             if change.status == "changed":
                 shown = [("−", f) for f in change.removed] + [("+", f) for f in change.added]
             else:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +180,12 @@ def flow(tmp_path_factory) -> Flow:
     f.snapshots["release-1"] = f.files("dist", "CHANGELOG.md")
     f.icskg("release-0.2.0-again", "release", "0.2.0", *s)
     f.snapshots["release-2"] = f.files("dist", "CHANGELOG.md")
+    # once more in a new process, with another hash seed (rdflib walks sets, whose order follows it)
+    elsewhere = tmp / "elsewhere"
+    command = [sys.executable, "-m", "icskg", "--root", str(root), "release", "0.2.0", "-o", str(elsewhere), *s]
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    subprocess.run(command, env=env, capture_output=True, timeout=300, check=True)
+    f.snapshots["release-3"] = {p.name: p.read_bytes() for p in elsewhere.iterdir()}
     return f
 
 
@@ -260,6 +267,8 @@ def test_a_release_is_stamped_checksummed_and_reproduced_byte_for_byte(flow):
     assert result.exit_code == 0, result.output
     first, second = flow.snapshots["release-1"], flow.snapshots["release-2"]
     assert first == second
+    in_dist = {name.removeprefix("dist/"): data for name, data in first.items() if "icskg-0.2.0" in name}
+    assert flow.snapshots["release-3"] == in_dist and len(in_dist) == 6
     assert "kept CHANGELOG.md" in flow.outputs["release-0.2.0-again"].stdout
     names = {f"dist/icskg-0.2.0{suffix}" for suffix in (".ttl", ".nt", ".jsonld", ".trig")}
     names |= {"dist/icskg-0.2.0-validation.ttl", "dist/icskg-0.2.0-description.ttl"}

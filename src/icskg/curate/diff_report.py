@@ -20,7 +20,7 @@ MAX_LITERAL = 200
 NO_CHANGE = (
     "No change in meaning: the two graphs are isomorphic (only layout, order, comments or blank-node labels differ)."
 )
-_IRI = re.compile(r"<([^<>\s]+)>")
+_TERM = re.compile(r'"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^<>\s]+>)?|<[^<>\s]+>')
 
 
 def term(ntriples: str) -> str:
@@ -35,7 +35,7 @@ def term(ntriples: str) -> str:
         return f"“{value}”{suffix}"
     if ntriples.startswith("<") and ntriples.endswith(">") and " " not in ntriples:
         return shorten(ntriples[1:-1])
-    return _IRI.sub(lambda m: shorten(m.group(1)), ntriples)  # a blank node written out
+    return _TERM.sub(lambda m: term(m.group()), ntriples)  # a blank node written out: each term inside it
 
 
 def _one_line(text: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..atomic import write_atomically
 from ..build.files import InputFile
 from ..build.graph import BuiltGraph
 from ..build.repository import Repository
@@ -187,13 +188,13 @@ def write(repo: Repository, source: NewSource, title: str | None, date: DateProp
     skeleton = canonical_form(InputFile(statements, shown, skeleton_text.encode("utf-8")))
     done = []
     if source.copies:
-        _write_bytes(source.target, source.data)
+        write_atomically(source.target, source.data)
         done.append(f"copied {source.given} to {source.target}")
     else:
         done.append(f"registered {source.target}")
-    _write_bytes(sources_ttl, document.encode("utf-8"))
+    write_atomically(sources_ttl, document.encode("utf-8"))
     done.append(f"wrote {SOURCES_FILE}: {_short(PREFIXES['source'] + source.slug)} (icskg:SourceDocument)")
-    _write_bytes(statements, skeleton.encode("utf-8"))
+    write_atomically(statements, skeleton.encode("utf-8"))
     done.append(f"wrote {shown}: add the quotes and claims there")
     return done
 
@@ -202,18 +203,6 @@ def _read(path: Path) -> str:
     from ..build.files import read_file
 
     return read_file(path, SOURCES_FILE).text()
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Atomically (a temporary file beside it, then a rename), so a failure leaves the old file whole."""
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _short(iri: str) -> str:

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..atomic import write_atomically
 from ..build.graph import BuiltGraph
-from ..build.rules import INFERRED
-from ..errors import InputError
 from ..namespaces import BASE, PREFIXES
 from ..validate.report import Report
 
@@ -129,15 +128,4 @@ def describe_release(stamped: BuiltGraph, report: Report, version: str, date: dt
 def write_files(files: list[ReleaseFile]) -> None:
     """Each file atomically (a temporary file, then a rename)."""
     for file in files:
-        temporary = file.path.with_name(f".{file.path.name}.partial")
-        try:
-            file.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(file.data)
-            temporary.replace(file.path)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot write {file.path}: {error.strerror or error}") from None
-
-
-def counts(built: BuiltGraph) -> tuple[int, int]:
-    return built.count(), built.count(INFERRED)
+        write_atomically(file.path, file.data)

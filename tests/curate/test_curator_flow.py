@@ -3,7 +3,8 @@ release; then on a branch, a new article from a text fixture (three quotes, two 
 `icskg source add`, its words found with `icskg source find`, a misquote caught by `icskg validate` with the
 closest span and fixed, the change reviewed with `icskg diff`, and release 0.2.0 cut, twice, byte for byte.
 
-The flow runs once (a module fixture, one xdist worker); each test checks one part of what it saw."""
+The flow runs once, in one test (with pytest 9, xdist_group marks do not keep a module's tests on one worker, so
+a module fixture would run on each); each check_ function checks one part of what it saw."""
 
 from __future__ import annotations
 
@@ -15,13 +16,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from icskg.cli import main
 from repo_factory import ROOT, make_repo
-
-pytestmark = pytest.mark.xdist_group("curator-flow")
 
 ARTICLE = Path(__file__).parent / "fixtures" / "article.txt"
 SOURCES_TTL = """# Source documents. This comment was written by a curator and must survive every command.
@@ -135,9 +133,7 @@ class Flow:
         return found
 
 
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory) -> Flow:
-    tmp = tmp_path_factory.mktemp("curator")
+def run_flow(tmp: Path) -> Flow:
     sources = tmp / "sources"
     sources.mkdir()
     root = make_repo(tmp, {"data/sources.ttl": SOURCES_TTL, "CHANGELOG.md": CHANGELOG, ".gitignore": "/dist/\n"})
@@ -189,7 +185,7 @@ def flow(tmp_path_factory) -> Flow:
     return f
 
 
-def test_a_proposed_title_and_date_are_written_only_once_confirmed(flow):
+def check_a_proposed_title_and_date_are_written_only_once_confirmed(flow):
     unanswered = flow.outputs["add-no-answer"]
     assert unanswered.exit_code == 2 and "no answer: nothing written" in unanswered.stderr
     assert "“Example Valley partnership sets out its first joint plan” (line 3)" in unanswered.stdout
@@ -214,20 +210,20 @@ def test_a_proposed_title_and_date_are_written_only_once_confirmed(flow):
     assert flow.outputs["fmt-check-skeleton"].exit_code == 0, "what source add writes is canonical"
 
 
-def test_a_duplicate_source_is_refused_and_nothing_changes(flow):
+def check_a_duplicate_source_is_refused_and_nothing_changes(flow):
     duplicate = flow.outputs["duplicate"]
     assert duplicate.exit_code == 2
     assert "a duplicate" in duplicate.stderr and "same SHA-256" in duplicate.stderr
     assert flow.snapshots["after-duplicate"] == flow.snapshots["after-add"]
 
 
-def test_find_gives_file_line_and_the_verbatim_span(flow):
+def check_find_gives_file_line_and_the_verbatim_span(flow):
     found = flow.outputs["find"]
     assert found.exit_code == 0, found.output
     assert f"{flow.outputs['name']}:8: “first time all our organisations”" in found.stdout
 
 
-def test_a_misquote_is_shown_with_its_closest_span_by_validate_and_by_find(flow):
+def check_a_misquote_is_shown_with_its_closest_span_by_validate_and_by_find(flow):
     text = (flow.root / "data" / "statements" / "000.ttl").read_text(encoding="utf-8")  # the fixed version
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("statement:000-q02"))
     report = flow.outputs["validate-misquote"]
@@ -242,7 +238,7 @@ def test_a_misquote_is_shown_with_its_closest_span_by_validate_and_by_find(flow)
     assert flow.outputs["validate"].exit_code == 0, flow.outputs["validate"].output
 
 
-def test_the_diff_shows_the_article_by_meaning(flow):
+def check_the_diff_shows_the_article_by_meaning(flow):
     text = flow.outputs["diff"]
     assert text.exit_code == 0, text.output
     out = text.stdout
@@ -261,7 +257,7 @@ def test_the_diff_shows_the_article_by_meaning(flow):
     assert f"- **`source:{slug}`** `icskg:SourceDocument`" in markdown
 
 
-def test_a_release_is_stamped_checksummed_and_reproduced_byte_for_byte(flow):
+def check_a_release_is_stamped_checksummed_and_reproduced_byte_for_byte(flow):
     assert flow.outputs["release-0.1.0"].exit_code == 0, flow.outputs["release-0.1.0"].output
     result = flow.outputs["release-0.2.0"]
     assert result.exit_code == 0, result.output
@@ -285,7 +281,7 @@ def test_a_release_is_stamped_checksummed_and_reproduced_byte_for_byte(flow):
     assert "sh:conforms true" in first["dist/icskg-0.2.0-validation.ttl"].decode()
 
 
-def test_the_changelog_gets_the_semantic_diff_against_the_previous_release(flow):
+def check_the_changelog_gets_the_semantic_diff_against_the_previous_release(flow):
     changelog = flow.snapshots["release-2"]["CHANGELOG.md"].decode()
     assert changelog.startswith(CHANGELOG), "the curator's text is kept as it was"
     assert changelog.index("## [0.2.0] - 2025-02-03") < changelog.index("## [0.1.0] - 2025-01-02")
@@ -296,7 +292,7 @@ def test_the_changelog_gets_the_semantic_diff_against_the_previous_release(flow)
     assert "First release: no earlier release" in first
 
 
-def test_the_readme_flow_is_the_one_the_tests_run(flow):
+def check_the_readme_flow_is_the_one_the_tests_run(flow):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Adding a source document", 1)[1].split("\n## ", 1)[0]
     shown = [
@@ -313,3 +309,15 @@ def test_the_readme_flow_is_the_one_the_tests_run(flow):
         assert name in ran, f"README shows `icskg {' '.join(command)}`, which the flow does not run"
     for needed in ("source add", "source find", "validate", "diff", "release"):
         assert any(" ".join(c[:2]).startswith(needed) or c[0] == needed for c in shown), needed
+
+
+def test_the_curator_flow_from_a_text_to_a_release(tmp_path):
+    flow = run_flow(tmp_path)
+    check_a_proposed_title_and_date_are_written_only_once_confirmed(flow)
+    check_a_duplicate_source_is_refused_and_nothing_changes(flow)
+    check_find_gives_file_line_and_the_verbatim_span(flow)
+    check_a_misquote_is_shown_with_its_closest_span_by_validate_and_by_find(flow)
+    check_the_diff_shows_the_article_by_meaning(flow)
+    check_a_release_is_stamped_checksummed_and_reproduced_byte_for_byte(flow)
+    check_the_changelog_gets_the_semantic_diff_against_the_previous_release(flow)
+    check_the_readme_flow_is_the_one_the_tests_run(flow)

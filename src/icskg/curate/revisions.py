@@ -131,7 +131,8 @@ def revision(repo: Repository, settings: Settings, git: Git, name: str, shown: s
             settings, root=root, sources=sources, sources_explicit=sources is not None, cache_dir=cache_dir
         )
         try:
-            side = Side(f"{shown or name} ({commit[:7]})", build(there), validate(there))
+            label = f"{shown or name} ({commit[:7]})" if shown or not commit.startswith(name) else commit[:7]
+            side = Side(label, build(there), validate(there))
         except IcskgError as error:
             raise InputError(f"in revision {name} ({commit[:7]}): {error}") from None
     side.graph.repo = None  # its folder is gone

@@ -220,13 +220,18 @@ def canonical_text(path: Path, root: Path | None = None) -> tuple[str, str]:
     """The file's current text and its canonical form, checked to say the same triples, term for term,
     with every comment."""
     (file,) = read_turtle_files([path], root)
+    return file.text(), canonical_form(file)
+
+
+def canonical_form(file: InputFile) -> str:
+    """The canonical form of a file's bytes (read or about to be written), checked as `canonical_text` says."""
     text = file.text()
     quads = parse_terms(file)
     comments = collect_comments(file, text)
     header = "\n".join(comments.leading) + "\n\n" if comments.leading else ""
     canonical = header + _with_comments(canonical_turtle(_graph(quads)), comments)
     _check_nothing_lost(file, text, quads, canonical, comments)
-    return text, canonical
+    return canonical
 
 
 def _check_nothing_lost(file: InputFile, text: str, quads, canonical: str, comments: Comments) -> None:

@@ -57,6 +57,7 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "void": "http://rdfs.org/ns/void#",
+    "spdx": "http://spdx.org/rdf/terms#",
     "gss": "http://statistics.data.gov.uk/id/statistical-geography/",
     "ods": "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/",
     "wd": "http://www.wikidata.org/entity/",

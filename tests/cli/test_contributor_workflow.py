@@ -140,6 +140,10 @@ def test_ci_workflow_runs_validation_with_annotations_and_the_tests():
     assert any("icskg fmt --check" in r for r in runs)
     assert any("icskg validate --format github" in r for r in runs)
     assert any("python3 dev.py test" in r for r in runs)
+    summary = [r for r in runs if "icskg diff" in r]
+    assert summary and "--format markdown" in summary[0] and '>> "$GITHUB_STEP_SUMMARY"' in summary[0]
+    checkout = next(s for job in workflow["jobs"].values() for s in job["steps"] if "checkout" in s.get("uses", ""))
+    assert checkout["with"]["fetch-depth"] == 0, "the diff needs the target branch's history"
 
 
 def test_pre_commit_hooks_do_the_same_checks():

@@ -5,7 +5,14 @@ Exit codes: 0 ok; 1 the graph does not conform (or files are not canonical); 2 u
 The group lives in main.py; each module below adds its commands to it (the order `icskg --help` lists).
 """
 
-from . import graph_commands, output_commands, query_commands, registry_commands  # noqa: F401 - they register
+from . import (  # noqa: F401 - they register
+    diff_commands,
+    graph_commands,
+    output_commands,
+    query_commands,
+    registry_commands,
+    source_commands,
+)
 from .main import main
 
 __all__ = ["main"]

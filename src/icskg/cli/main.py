@@ -85,6 +85,6 @@ class IcskgGroup(click.Group):
 def main(ctx, root, debug):
     """icskg: build, validate and query the integrated-care knowledge graph.
 
-    Exit codes: 0 ok; 1 does not conform (or not canonical); 2 usage or input error; 3 endpoint error;
-    4 internal error."""
+    Exit codes: 0 ok; 1 does not conform (or not canonical, or `source find` found no exact match); 2 usage or
+    input error; 3 endpoint error; 4 internal error."""
     ctx.obj = Context(root, debug)

@@ -88,25 +88,71 @@ def docs_command(obj, output):
 
 
 @main.command("release")
+@click.argument("version", required=False)
 @click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder to write the release into (default: src/icskg/release/, which a wheel ships).",
+    help="Folder to write into (default: dist/ for a VERSION; src/icskg/release/, which a wheel ships, without).",
+)
+@click.option(
+    "--date",
+    default=None,
+    help="The release date, YYYY-MM-DD (default: as the CHANGELOG has it, else $SOURCE_DATE_EPOCH, else today).",
+)
+@click.option("--previous", default=None, help="The git revision of the previous release (default: the newest tag v*).")
+@click.option(
+    "--sources", type=click.Path(file_okay=False, path_type=Path), help="Folder of source texts (as validate)."
 )
 @click.pass_obj
-def release_command(obj, output):
-    """Write the release a wheel carries: the built graph and the stored queries (only if the graph conforms;
-    exit 1 otherwise). `python3 dev.py wheel` runs this, then builds the wheel."""
-    from ..build import build
+def release_command(obj, version, output, date, previous, sources):
+    """Release a graph that conforms (exit 1 otherwise, nothing written).
+
+    With VERSION: stamp a dated owl:versionIRI and owl:versionInfo, write the graph as Turtle, N-Triples,
+    JSON-LD and TriG (inferred triples in their own graph), the validation report and the DCAT/VoID
+    description with checksums into dist/, and add a CHANGELOG section with the semantic diff against the
+    previous release. The same repository, version and date give the same bytes.
+
+    Without VERSION: the release a wheel carries, the built graph and the stored queries, into
+    src/icskg/release/ (`python3 dev.py wheel` runs this, then builds the wheel)."""
+    import os
+
     from ..build.repository import find_repository
+
+    settings = obj.settings(sources=sources)
+    repo = find_repository(obj.root)
+    if version is None:
+        if date or previous:
+            raise click.UsageError("--date and --previous belong to a versioned release: give the VERSION")
+        _wheel_release(settings, repo, output)
+        return
+    from ..curate.versioned_release import cut
+
+    done = cut(
+        repo,
+        settings,
+        version,
+        output or repo.root / "dist",
+        date=date,
+        previous=previous,
+        epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+    )
+    for file in done.files:
+        click.echo(f"wrote {repo.shown(file.path)}  sha256 {file.sha256}")
+    if done.section_added:
+        against = f"the semantic diff against {done.previous}" if done.previous else "no earlier release"
+        click.echo(f"wrote {repo.shown(done.changelog)}: section [{version}] - {done.date.isoformat()} ({against})")
+    else:
+        click.echo(f"kept {repo.shown(done.changelog)}: it already has a section [{version}]")
+
+
+def _wheel_release(settings, repo, output) -> None:
+    from ..build import build
     from ..errors import EXIT_NOT_CONFORMING
     from ..release import write_release
     from ..validate import validate
 
-    settings = obj.settings()
-    repo = find_repository(obj.root)
     report = validate(settings)
     if not report.conforms:
         violations = sum(r.severity == "Violation" for r in report.results)

@@ -2,10 +2,10 @@
 
 Turtle is icskg's canonical form (rdflib's `longturtle`, icskg's prefixes: the same as `icskg fmt`).
 N-Triples are the store's own, sorted so two exports diff cleanly. JSON-LD is compacted with icskg's
-prefixes as its `@context`. TriG keeps asserted and inferred triples apart, in the named graphs
-ASSERTED_GRAPH and INFERRED_GRAPH, so a reader can tell what a curator wrote from what OWL 2 RL
-added; with `--with-description`, the DCAT/VoID description (`icskg.outputs.describe`) goes in
-DESCRIPTION_GRAPH.
+prefixes as its `@context`, its nodes and values in a fixed order. TriG keeps asserted and inferred
+triples apart, in the named graphs ASSERTED_GRAPH and INFERRED_GRAPH, so a reader can tell what a
+curator wrote from what OWL 2 RL added; with `--with-description`, the DCAT/VoID description
+(`icskg.outputs.describe`) goes in DESCRIPTION_GRAPH.
 """
 
 from __future__ import annotations
@@ -42,7 +42,26 @@ def export(graph: BuiltGraph, fmt: str, inferred: bool = False, description=None
         from ..fmt import canonical_turtle
 
         return canonical_turtle(rdf).encode("utf-8")
-    return rdf.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
+    data = rdf.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
+    return stable_jsonld(data)
+
+
+def stable_jsonld(data: bytes) -> bytes:
+    """rdflib's JSON-LD with its node objects and values in a fixed order (rdflib walks a set of subjects, whose
+    order changes from one process to the next), so the same graph gives the same bytes. JSON-LD arrays are
+    unordered sets, except `@list` values (RDF collections), which keep their order."""
+    import json
+
+    def ordered(value, in_list: bool = False):
+        if isinstance(value, dict):
+            return {key: ordered(item, key == "@list") for key, item in value.items()}
+        if isinstance(value, list):
+            items = [ordered(item) for item in value]
+            return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    document = ordered(json.loads(data))
+    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _trig(graph: BuiltGraph, inferred: bool, description) -> bytes:

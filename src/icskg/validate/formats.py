@@ -72,7 +72,10 @@ def format_json(report: Report) -> str:
 def format_turtle(report: Report) -> str:
     prefixes = {p: PREFIXES[p] for p in ("sh", "rdfs", "xsd", "shape", "icskg")}
     prefixes.update(PREFIXES)
-    data = ox.serialize(report.quads(), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    dataset = ox.Dataset(report.quads())
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # blank-node labels fixed: same report, same bytes
+    quads = sorted(dataset, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+    data = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return data.decode("utf-8")
 
 

@@ -10,6 +10,7 @@ answers an RDF term, or None (unbound) where it has nothing to say.
     icskgfn:sourceAvailable(fileName)              true if the source text is in the sources folder
     icskgfn:sourceFileProblem(fileName, sha256?)   why the file is missing or changed, else unbound
     icskgfn:foundInSource(fileName, words)         the words in that text (normalised white space, quotes)
+    icskgfn:closestSpan(fileName, words)           the span of that text most like the words, with its line
     icskgfn:isRegistryEntity(node)                 a node the registry import wrote (records or codes)
     icskgfn:registryCodeProblem(entity, kind, code, category)   category "extract" or "kind"
     icskgfn:registryDateProblem(entity, kind, code, date)       why the code cannot hold on that date
@@ -33,6 +34,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
 TRUE = ox.Literal("true", datatype=XSD_BOOLEAN)
 FALSE = ox.Literal("false", datatype=XSD_BOOLEAN)
+CLOSEST_LIMIT = 160
+"""Characters of a closest span shown in a message (longer spans end with …)."""
 
 
 def _boolean(value: bool) -> ox.Literal:
@@ -102,6 +105,13 @@ class Functions:
     def found_in_source(self, name, words) -> ox.Literal:
         return _boolean(self.sources is not None and self.sources.contains(_text(name), _text(words)))
 
+    def closest_span(self, name, words) -> ox.Literal | None:
+        text = self.sources.text(_text(name)) if self.sources is not None else None
+        span = text.closest(_text(words)) if text is not None else None
+        if span is None:
+            return None
+        return ox.Literal(f"{span.shown(CLOSEST_LIMIT)} ({span.edits} edit{'' if span.edits == 1 else 's'})")
+
     def is_registry_entity(self, node) -> ox.Literal:
         index = self.registry
         return _boolean(index is not None and index.is_registry_entity(_text(node)))
@@ -137,6 +147,7 @@ class Functions:
             "sourceAvailable": self.source_available,
             "sourceFileProblem": self.source_file_problem,
             "foundInSource": self.found_in_source,
+            "closestSpan": self.closest_span,
             "isRegistryEntity": self.is_registry_entity,
             "registryCodeProblem": self.registry_code_problem,
             "registryDateProblem": self.registry_date_problem,

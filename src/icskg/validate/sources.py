@@ -27,6 +27,29 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def normalise_mapped(text: str) -> tuple[str, str, list[int]]:
+    """`normalise(text)` (the same steps, tested equal), the NFC text it was made from, and for each of its
+    characters the offset in that NFC text it comes from: so a match found in normalised words can be
+    shown as the verbatim span of the file, with its line (`icskg source find`, the quote shapes)."""
+    nfc = unicodedata.normalize("NFC", text)
+    translated = nfc.translate(_QUOTE_MARKS)  # one character for one: offsets unchanged
+    parts: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for space in _SPACE.finditer(translated):
+        parts.append(translated[position : space.start()])
+        offsets.extend(range(position, space.start()))
+        parts.append(" ")
+        offsets.append(space.start())
+        position = space.end()
+    parts.append(translated[position:])
+    offsets.extend(range(position, len(translated)))
+    joined = "".join(parts)
+    start = 1 if joined.startswith(" ") else 0
+    end = len(joined) - 1 if joined.endswith(" ") and len(joined) > start else len(joined)
+    return joined[start:end], nfc, offsets[start:end]
+
+
 class SourceTexts:
     """The files of one folder, by name."""
 
@@ -57,3 +80,17 @@ class SourceTexts:
     def contains(self, name: str, words: str) -> bool:
         text = self._normalised.get(name)
         return text is not None and normalise(words) in text
+
+    def text(self, name: str):
+        """The file as a SourceText (icskg.validate.spans: find words, the closest span), or None."""
+        from .spans import SourceText
+
+        if name not in self.files:
+            return None
+        if name not in self._texts:
+            self._texts[name] = SourceText(name, self.files[name].data.decode("utf-8", "replace"))
+        return self._texts[name]
+
+    @cached_property
+    def _texts(self) -> dict:
+        return {}

@@ -102,6 +102,25 @@ class VirtuosoServer:
     def store_url(self) -> str:
         return f"{self.base}/sparql-graph-crud"
 
+    def isql(self, statements: str, timeout: float = 600) -> str:
+        """Run SQL statements as dba through the server's SQL port (loopback); their output."""
+        binaries = virtuoso_binaries()
+        assert binaries is not None
+        done = subprocess.run(
+            [binaries[1], f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
+        return done.stdout.decode(errors="replace")
+
+    def bulk_load(self, ntriples: bytes, graph: str, timeout: float = 1800) -> None:
+        """Virtuoso's own bulk loader (ld_dir, rdf_loader_run), the way its documentation loads large files."""
+        (self.folder / "bulk").mkdir(exist_ok=True)
+        (self.folder / "bulk" / "graph.nt").write_bytes(ntriples)
+        self.isql(f"ld_dir('{self.folder / 'bulk'}', 'graph.nt', '{graph}'); rdf_loader_run(); checkpoint;", timeout)
+
     def log(self) -> str:
         path = self.folder / "virtuoso.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
@@ -130,7 +149,7 @@ def start_virtuoso(
         if os.environ.get("CI"):
             pytest.fail("Virtuoso is not installed: .ci/run installs Debian's virtuoso-opensource")
         pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
-    server_binary, isql = binaries
+    server_binary = binaries[0]
     folder = Path(tempfile.mkdtemp(prefix="icskg-virtuoso-"))
     http_port, sql_port = free_port(), free_port()
     (folder / "vsp").mkdir()  # the web root: empty, /sparql and /sparql-graph-crud are built in
@@ -156,13 +175,7 @@ def start_virtuoso(
     server = VirtuosoServer(process, http_port, sql_port, folder, max_rows)
     try:
         _wait_until_answering(server, time.monotonic() + timeout)
-        subprocess.run(
-            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={OPEN_FOR_WRITING}"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
+        server.isql(OPEN_FOR_WRITING, timeout=60)
     except BaseException:
         log = server.log()
         server.stop()

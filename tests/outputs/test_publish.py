@@ -18,7 +18,7 @@ from icskg.build.pipeline import build_files
 from icskg.build.rules import INFERRED
 from icskg.cli import main
 from icskg.errors import EndpointError, InputError
-from icskg.outputs.publish import publish, update_url_for
+from icskg.outputs.publish import batches, publish, update_url_for
 from icskg.settings import Settings
 from oxigraph_server import free_port
 
@@ -142,6 +142,46 @@ def test_a_store_that_keeps_fewer_triples_than_sent_is_refused_before_the_swap(s
         )
     assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(asserted))
     assert not [g for g in named_graphs(server) if g.startswith("urn:uuid:")], "a staging graph was left behind"
+
+
+def graph_with_blank_nodes(plain: int, chains: int) -> bytes:
+    """N-Triples with `plain` ground triples and `chains` blank-node chains (_:a -> _:b -> literal), shuffled
+    so that the blank-node triples are spread through the document."""
+    import random
+
+    ex = "http://example.org/"
+    lines = [f'<{ex}s{i}> <{ex}p> "value {i}" .\n' for i in range(plain)]
+    lines.append(f'<{ex}tricky> <{ex}p> "a literal with _:x in it" .\n')
+    for i in range(chains):
+        lines += [f"<{ex}c{i}> <{ex}has> _:a{i} .\n", f"_:a{i} <{ex}next> _:b{i} .\n", f'_:b{i} <{ex}v> "{i}" .\n']
+    random.Random(7).shuffle(lines)
+    return "".join(lines).encode("utf-8")
+
+
+def test_batches_keep_every_triple_once_and_blank_nodes_together():
+    data = graph_with_blank_nodes(1000, 20)
+    documents = batches(data, 300)
+    assert sorted(b"".join(documents).splitlines()) == sorted(data.splitlines())
+    *plain, blank = documents
+    assert [d.count(b"\n") for d in plain] == [300, 300, 300, 100]
+    assert b"_:" not in b"".join(plain) and blank.count(b"\n") == 61  # 20 chains of 3, and the tricky literal
+    assert batches(b"", 10) == [b""]
+    with pytest.raises(InputError, match="positive"):
+        batches(data, 0)
+
+
+def test_a_graph_uploaded_in_batches_arrives_whole_with_its_blank_nodes(server):
+    data = graph_with_blank_nodes(1000, 20)
+    done = publish(
+        data,
+        store=server.store_url,
+        update=server.update_url,
+        graph_iri=TEST_GRAPH,
+        query=server.query_url,
+        batch_triples=300,
+    )
+    assert done.triples == 1061
+    assert isomorphic(graph_at(server, TEST_GRAPH), as_graph(data))
 
 
 def test_publish_refuses_bad_input(oxigraph, small):

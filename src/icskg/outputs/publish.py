@@ -1,7 +1,8 @@
 """`icskg publish`: load the graph (asserted + inferred) into a named graph of a SPARQL store.
 
 How the swap stays atomic. The new version is first uploaded with the SPARQL 1.1 Graph Store HTTP
-Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/, section 5.3: HTTP PUT) into a fresh,
+Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/, sections 5.3 and 5.5: an HTTP PUT, then POSTs
+that add to it, BATCH_TRIPLES triples each, every triple with a blank node in one of them) into a fresh,
 private staging graph (`urn:uuid:...`). Only then does one SPARQL 1.1 Update request
 (https://www.w3.org/TR/sparql11-update/, section 3.2.5: MOVE) replace the published graph with it:
 `MOVE <staging> TO <graph>`. A reader therefore sees either the old graph or the whole new one,
@@ -35,6 +36,9 @@ from ..query.remote import DEFAULT_TIMEOUT, check_url, excerpt
 
 CHUNK = 64 * 1024
 NTRIPLES = "application/n-triples"
+BATCH_TRIPLES = 100_000
+"""Triples per upload request: a large graph goes up in several requests (a PUT, then POSTs that add to the
+staging graph), so no single request or server transaction has to hold the whole graph."""
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,12 @@ def publish(
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool = False,
     query: str | None = None,
+    batch_triples: int = BATCH_TRIPLES,
 ) -> Published:
     """Replace `graph_iri` at the store with `graph` (N-Triples, as BuiltGraph.ntriples gives it), atomically
     (see the module docstring). With `query` (the store's SPARQL query URL), the staging graph is counted
-    before the swap, and a store that kept fewer triples than were sent is refused."""
+    before the swap, and a store that kept fewer triples than were sent is refused. `timeout` is the deadline
+    of each request."""
     check_url(store, "graph store URL")
     check_url(update, "update URL")
     if query is not None:
@@ -136,15 +142,15 @@ def publish(
     body, triples = graph, graph.count(b"\n")
     staging = f"urn:uuid:{uuid.uuid4()}"
     separator = "&" if urllib.parse.urlparse(store).query else "?"
-    put_url = f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}"
+    staging_url = f"{store}{separator}{urllib.parse.urlencode({'graph': staging})}"
     try:
         if progress:
             import click
 
             with click.progressbar(length=len(body), label=f"uploading {triples} triples", file=sys.stderr) as bar:
-                _send("PUT", put_url, body, NTRIPLES, timeout, bar.update)
+                _upload(staging_url, body, batch_triples, timeout, bar.update)
         else:
-            _send("PUT", put_url, body, NTRIPLES, timeout)
+            _upload(staging_url, body, batch_triples, timeout)
         if query is not None:
             _check_staged(query, staging, triples, timeout)
         _update(update, f"MOVE <{staging}> TO <{graph_iri}>", timeout)
@@ -156,6 +162,32 @@ def publish(
             ) from None
         raise
     return Published(graph_iri, triples, len(body))
+
+
+def batches(ntriples: bytes, size: int) -> list[bytes]:
+    """N-Triples in documents of at most `size` triples, except that every triple with a blank node goes in one
+    document of its own: a blank-node label names the same node only within one document (RDF 1.1 N-Triples,
+    section 2.4), so splitting them apart would split a node. A literal that merely contains "_:" is put with
+    them too, which costs nothing but a larger document."""
+    if size < 1:
+        raise InputError(f"the batch size must be a positive number of triples (got {size})")
+    lines = ntriples.splitlines(keepends=True)
+    plain = [line for line in lines if not _mentions_blank_node(line)]
+    blank = [line for line in lines if _mentions_blank_node(line)]
+    documents = [b"".join(plain[start : start + size]) for start in range(0, len(plain), size)]
+    if blank:
+        documents.append(b"".join(blank))
+    return documents or [b""]
+
+
+def _mentions_blank_node(line: bytes) -> bool:
+    return line.startswith(b"_:") or b" _:" in line
+
+
+def _upload(staging_url: str, body: bytes, batch_triples: int, timeout: float, progress=None) -> None:
+    """The first document replaces the staging graph (PUT), the others add to it (POST), each within `timeout`."""
+    for number, document in enumerate(batches(body, batch_triples)):
+        _send("PUT" if number == 0 else "POST", staging_url, document, NTRIPLES, timeout, progress)
 
 
 def _check_staged(query: str, staging: str, sent: int, timeout: float) -> None:

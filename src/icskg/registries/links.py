@@ -32,7 +32,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from ..errors import InputError
 from ..namespaces import ICSKG, ID, PREFIXES, bind_prefixes
 from .iris import ENTITY_BASE, entity_iri, extract_iri
-from .landscape import Landscape, load_landscape, normalise_name
+from .landscape import Landscape, load_landscape, normalise_name, vintage_sort_key
 
 LINK = ID["link/"]
 CODE_PROPERTIES = {"gss": ICSKG.gssCode, "ods": ICSKG.odsCode, "wikidata": ICSKG.wikidataId}
@@ -109,12 +109,9 @@ def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict
     bind_prefixes(g)
     holders: dict[str, set[str]] = defaultdict(set)
     for record in landscape.records.values():
-        for code in (record.gss, record.ods, record.qid):
+        for code in (record.gss, record.ods, *record.qids):
             if code:
-                holders[code] |= record.extracts
-    for entity in landscape.entities.values():
-        for qid in entity.qids:
-            holders[qid] |= entity.extracts
+                holders[code].add(record.extract)
     entity_iris = {URIRef(ENTITY_BASE[k] + key) for (k, key) in landscape.entities}
     for link in spec["links"]:
         source = expand(link["source"], path)
@@ -144,13 +141,13 @@ def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict
 
 
 def described_entities(root: Path) -> dict[str, str | None]:
-    """Partnerships and organisations described in data/*.ttl (the curated files), with their labels;
+    """Partnerships, organisations and places described in data/*.ttl (the curated files), with their labels;
     a file that does not parse is skipped here (`icskg validate` reports it)."""
     from ..build.files import read_file
     from ..build.parse import parse_terms
     from ..errors import InputError as ParseError
 
-    kinds = {str(ICSKG.Partnership), "http://www.w3.org/ns/org#Organization"}
+    kinds = {str(ICSKG.Partnership), "http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/prov#Location"}
     typed, labels = set(), {}
     for path in sorted((root / "data").glob("*.ttl")):
         try:
@@ -245,6 +242,8 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
         return []
     best: dict[tuple[str, str], dict] = {}
     for record in landscape.records.values():
+        if not record.name:
+            continue
         candidate = normalise_name(record.name)
         words = set(candidate.split())
         if not words:
@@ -261,7 +260,11 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
         )
         entry["score"] = max(entry["score"], round(score, 2))
         if score == entry["score"] or score >= 0.5:
-            entry["names"].setdefault(record.name, []).append(record.vintage)
-        entry["codes"] |= {c for c in (record.gss, record.ods, record.qid) if c}
+            vintages = entry["names"].setdefault(record.name, [])
+            vintage = landscape.vintage(record.extract)
+            if vintage and vintage not in vintages:
+                vintages.append(vintage)
+                vintages.sort(key=vintage_sort_key)
+        entry["codes"] |= {c for c in (record.gss, record.ods, *record.qids) if c}
     ranked = sorted(best.values(), key=lambda e: (-e["score"], str(e["entity"])))
     return ranked[:limit]

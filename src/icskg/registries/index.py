@@ -87,6 +87,11 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _a(kind: str) -> str:
+    """The kind with its article, as it is read aloud: an STP/ICB, an NHS trust, an organisation, a CCG."""
+    return f"an {kind}" if kind[:1] in "aeiouAEIOU" or kind.startswith(("NHS", "STP")) else f"a {kind}"
+
+
 def _value(term) -> str | None:
     return None if term is None else term.value
 
@@ -103,6 +108,7 @@ class RegistryIndex:
         self.entity_kinds: dict[str, set[str]] = defaultdict(set)
         self.dates: dict[str, dict[str, dt.date]] = defaultdict(dict)
         self.records: set[str] = set()
+        self.entities: set[str] = set()  # every entity a record is of
 
     @classmethod
     def from_query(cls, query) -> RegistryIndex:
@@ -112,6 +118,7 @@ class RegistryIndex:
         for row in query(_RECORDS):
             record, entity, vintage = _value(row["record"]), _value(row["entity"]), _value(row["vintage"])
             index.records.add(record)
+            index.entities.add(entity)
             if vintage:
                 index.entity_vintages[entity].add(vintage)
             for name in ("gss", "ods", "qid"):
@@ -147,7 +154,7 @@ class RegistryIndex:
         return bool(self.records)
 
     def is_registry_entity(self, node: str) -> bool:
-        return node in self.entity_vintages or node in self.entity_codes or node in self.entity_kinds
+        return node in self.entities or node in self.entity_codes
 
     def _kind_entry(self, entity: str) -> tuple[str, list[str]] | None:
         for kind in sorted(self.entity_kinds.get(entity, ())):
@@ -182,12 +189,12 @@ class RegistryIndex:
             if expected and code[:3] not in expected:
                 return (
                     f"{code} is an {code[:3]} code ({GSS_KIND_NAMES.get(code[:3], 'another kind of area')}), "
-                    f"but {name} is an {self.kind(entity)}, whose ONS codes are {'/'.join(sorted(expected))}",
+                    f"but {name} is {_a(self.kind(entity))}, whose ONS codes are {'/'.join(sorted(expected))}",
                     "kind",
                 )
             if not expected:
                 return (
-                    f"{code} is an ONS GSS code, but {name} is an {self.kind(entity)}, which has none in the extracts",
+                    f"{code} is an ONS GSS code, but {name} is {_a(self.kind(entity))}, which has none in the extracts",
                     "kind",
                 )
         if not holders:
@@ -198,7 +205,7 @@ class RegistryIndex:
             other_kind = self.kind(sorted(owners)[0])
             if kind == "ods" and other_kind != self.kind(entity):
                 return (
-                    f"{code} is the ODS code of an {other_kind} ({others}), but {name} is an {self.kind(entity)}",
+                    f"{code} is the ODS code of {_a(other_kind)} ({others}), but {name} is {_a(self.kind(entity))}",
                     "kind",
                 )
             return f"{code} belongs to {others} in the extracts, not to {name}", "kind"

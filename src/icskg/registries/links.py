@@ -165,7 +165,8 @@ def described_entities(root: Path) -> dict[str, str | None]:
 
 
 def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
-    """registries/unlinked.md: the entities left unlinked and why, and any entity nobody has reviewed yet."""
+    """registries/unlinked.md: the entities left unlinked and why, and any entity (partnership, organisation,
+    place) nobody has reviewed yet."""
     spec = load_spec(root)
     reviewed = {str(expand(x["source"], root)) for x in spec["links"]} | {
         str(expand(x["source"], root)) for x in unlinked
@@ -192,7 +193,7 @@ def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
         lines += ["| entity | label |", "| --- | --- |"]
         lines += [f"| `{local_name(e).replace('-', ':', 1)}` | {label or ''} |" for e, label in sorted(set(pending))]
     else:
-        lines.append("None: every partnership and organisation in data/ is linked or listed above.")
+        lines.append("None: every partnership, organisation and place in data/ is linked or listed above.")
     out = root / "registries" / "unlinked.md"
     text = "\n".join(lines) + "\n"
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
@@ -241,6 +242,9 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
     if not wanted_words:
         return []
     best: dict[tuple[str, str], dict] = {}
+    codes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in landscape.records.values():
+        codes[record.ref] |= {c for c in (record.gss, record.ods, *record.qids) if c}
     for record in landscape.records.values():
         if not record.name:
             continue
@@ -256,7 +260,7 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
             continue
         key = (record.kind, record.key)
         entry = best.setdefault(
-            key, {"entity": entity_iri(*key), "kind": record.kind, "score": 0.0, "names": {}, "codes": set()}
+            key, {"entity": entity_iri(*key), "kind": record.kind, "score": 0.0, "names": {}, "codes": codes[key]}
         )
         entry["score"] = max(entry["score"], round(score, 2))
         if score == entry["score"] or score >= 0.5:
@@ -265,6 +269,5 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
             if vintage and vintage not in vintages:
                 vintages.append(vintage)
                 vintages.sort(key=vintage_sort_key)
-        entry["codes"] |= {c for c in (record.gss, record.ods, *record.qids) if c}
     ranked = sorted(best.values(), key=lambda e: (-e["score"], str(e["entity"])))
     return ranked[:limit]

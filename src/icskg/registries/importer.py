@@ -78,7 +78,7 @@ def header(area: str) -> str:
 
 
 def _graph() -> Graph:
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # one graph, no context index: tens of thousands of adds, faster
     bind_prefixes(graph)
     return graph
 

@@ -17,6 +17,7 @@ from icskg.cli import main
 from icskg.registries.importer import import_registries
 from icskg.registries.landscape import load_landscape
 from icskg.registries.links import suggest, write_unlinked_report
+from icskg.registries.summary import summarise
 from icskg.settings import Settings
 from icskg.validate import validate
 from repo_factory import ROOT, make_repo
@@ -255,6 +256,18 @@ def test_memberships_point_at_the_partnership_and_its_record_of_the_extracts_dat
         "(COUNT(?record) AS ?n)",
     )
     assert missing == [("0",)]
+
+
+def test_summary_counts_what_each_extract_gave(landscape):
+    rows = {r.file: r for r in summarise(landscape)}
+    assert set(rows) == set(landscape.extracts) and sum(r.records for r in rows.values()) == len(landscape.records)
+    eccg = csv_rows("nhsd_ods_eccg_ccgs_sicbls_2025.csv", header=False)
+    assert (rows["nhsd_ods_eccg_ccgs_sicbls_2025.csv"].records, rows["nhsd_ods_eccg_ccgs_sicbls_2025.csv"].links) == (
+        len(eccg),
+        sum(bool(row[2]) + bool(row[3]) for row in eccg),  # a region and a parent ICB on every row
+    )
+    assert rows["nhsd_ods_successor_organisations_geographr.csv"].events == len(landscape.successions) > 0
+    assert rows["ons_lad21_stp21_overlap_apr2021.csv"].entities == 309 + 42  # districts and STPs
 
 
 # --------------------------------------------------------------------------- reproducible

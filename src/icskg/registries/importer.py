@@ -260,6 +260,7 @@ class ImportResult:
     files: dict[Path, int]  # file -> triples
     seconds: float
     landscape: Landscape
+    reviewed_links: dict[str, int]  # extract file -> reviewed links (links.yaml) whose codes it holds
 
     @property
     def triples(self) -> int:
@@ -295,4 +296,8 @@ def import_registries(root: Path, out_dir: Path | None = None, progress: bool = 
     identity_path = root / "registries" / "identity.md"
     if not identity_path.is_file() or identity_path.read_text(encoding="utf-8") != identity:
         identity_path.write_text(identity, encoding="utf-8")
-    return ImportResult(written, time.perf_counter() - started, landscape)
+    files = {extract_iri(landscape, name): name for name in landscape.extracts}
+    reviewed: dict[str, int] = {}
+    for _link, _p, extract in links.triples((None, ICSKG.extract, None)):
+        reviewed[files[extract]] = reviewed.get(files[extract], 0) + 1
+    return ImportResult(written, time.perf_counter() - started, landscape, reviewed)

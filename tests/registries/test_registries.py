@@ -14,9 +14,10 @@ import yaml
 from click.testing import CliRunner
 
 from icskg.cli import main
+from icskg.fmt import canonical_turtle
 from icskg.registries.importer import import_registries
 from icskg.registries.landscape import load_landscape
-from icskg.registries.links import suggest, write_unlinked_report
+from icskg.registries.links import links_graph, suggest, write_unlinked_report
 from icskg.registries.summary import summarise
 from icskg.settings import Settings
 from icskg.validate import validate
@@ -620,13 +621,15 @@ def with_links(root: Path, links: list[dict]) -> None:
 
 
 @pytest.fixture(scope="module")
-def bad_repo(tmp_path_factory) -> Path:
-    """A repository copy whose links.yaml holds every kind of bad link (imported), and a data file that gives a
-    source-document entity a code no extract holds."""
+def bad_repo(tmp_path_factory, landscape) -> Path:
+    """A repository copy whose links.yaml holds every kind of bad link (links.ttl written from it as the import
+    writes it; the other registry files are the committed ones), and a data file that gives a source-document
+    entity a code no extract holds."""
     root = registry_copy(tmp_path_factory.mktemp("bad-links"))
     with_links(root, [link for link, _ in BAD_LINKS])
     (root / "data" / "bad-codes.ttl").write_text(BAD_CODES, encoding="utf-8")
-    import_registries(root)
+    links, head, _unlinked = links_graph(root, landscape)
+    (root / "data" / "registries" / "links.ttl").write_text(canonical_turtle(links, head), encoding="utf-8")
     return root
 
 

@@ -51,12 +51,20 @@ def term_key(term):
     return ("iri", str(term))
 
 
-def comparable(result, ordered: bool) -> list:
-    """An ASK answer, or the solutions as RDF terms: a list if the query orders them, else sorted (a multiset)."""
+def comparable(result, ordered: bool, sets: tuple[str, ...] = ()) -> list:
+    """An ASK answer, or the solutions as RDF terms: a list if the query orders them, else sorted (a multiset).
+    A column the query declares a set (`#+ sets:`, a GROUP_CONCAT) compares as its sorted words."""
     if result.type == "ASK":
         return [bool(result.askAnswer)]
     names = [str(v) for v in result.vars]
-    solutions = [tuple((name, term_key(term)) for name, term in zip(names, row, strict=True)) for row in result]
+
+    def key(name, term):
+        value = term_key(term)
+        if name in sets and value and value[0] == "literal":
+            value = ("literal", " ".join(sorted(value[1].split())), *value[2:])
+        return value
+
+    solutions = [tuple((name, key(name, term)) for name, term in zip(names, row, strict=True)) for row in result]
     return solutions if ordered else sorted(solutions, key=repr)
 
 
@@ -71,9 +79,12 @@ def embedded_answer(kg, name, how, params):
 
 
 def assert_same_answer(kg, remote_kg, name, how, params) -> None:
-    ordered = orders(kg.stored(name).text)
-    remote = comparable(remote_kg.query_result(name, **params), ordered)
-    assert remote == comparable(embedded_answer(kg, name, how, params), ordered)
+    stored = kg.stored(name)
+    ordered = orders(stored.text)
+    remote = comparable(remote_kg.query_result(name, **params), ordered, stored.sets)
+    assert remote == comparable(embedded_answer(kg, name, how, params), ordered, stored.sets)
+    if stored.sets:
+        return  # the Python values hold the sets' words in the engine's order
     remote_values, embedded_values = remote_kg.query(name, **params), kg.query(name, **params)  # as Python values
     if ordered or isinstance(remote_values, bool):
         assert remote_values == embedded_values

@@ -185,8 +185,8 @@ def test_the_values_block_is_n_triples_terms():
         "d": ox.Literal('q"\n\t\\'),
     }
     assert values_block(bindings) == (
-        'VALUES (?a ?b ?c ?d) { (<http://example.org/a> "x"@en '
-        '"3"^^<http://www.w3.org/2001/XMLSchema#integer> "q\\"\\n\\t\\\\") }'
+        'VALUES ?a { <http://example.org/a> } VALUES ?b { "x"@en } '
+        'VALUES ?c { "3"^^<http://www.w3.org/2001/XMLSchema#integer> } VALUES ?d { "q\\"\\n\\t\\\\" }'
     )
 
 

@@ -15,9 +15,12 @@ ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
 def owlrl_closure(store: ox.Store) -> set[tuple]:
     """What owlrl adds to the store's default graph: new, non-trivial triples, error messages left out."""
     import owlrl
+    from rdflib import Graph
 
-    asserted = rdflib_graph(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    closure = rdflib_graph(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # One graph, no contexts: rdflib's SimpleMemory store answers owlrl's millions of pattern lookups about
+    # a fifth faster than the default Memory store, which keeps a context index nothing here needs.
+    closure = rdflib_graph(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), Graph(store="SimpleMemory"))
+    asserted = set(closure)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
     ).expand(closure)

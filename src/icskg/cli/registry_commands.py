@@ -82,5 +82,5 @@ def links_suggest(obj, name):
     if not found:
         click.echo(f"no registry name matches {name!r} (after normalisation)")
     for entry in found:
-        names = "; ".join(f"{n} ({', '.join(v)})" for n, v in sorted(entry["names"].items()))
+        names = "; ".join(f"{n} ({', '.join(v)})" if v else n for n, v in sorted(entry["names"].items()))
         click.echo(f"{entry['score']:.2f}  <{entry['entity']}>  {', '.join(sorted(entry['codes']))}  {names}")

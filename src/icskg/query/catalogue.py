@@ -5,7 +5,8 @@ parameters (name -> type, required, default, description), example (name -> valu
 competency question the query answers), allow_service (true to allow a SERVICE clause: without it,
 a query that would call another endpoint over the network is refused), portability (why the query is
 written as it is, where a plainer form would answer differently on another SPARQL server:
-docs/servers.md). A parameter named `x` is the
+docs/servers.md), sets (the columns whose values are space-separated sets, a GROUP_CONCAT, whose order
+SPARQL 1.1 leaves to the engine: they compare as sets across servers). A parameter named `x` is the
 query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
 
 Loading a query checks everything a caller could trip over later: the header is a YAML mapping
@@ -34,7 +35,7 @@ from .params import to_term, with_values
 from .scope import binding_problems, query_form, service_line
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service", "portability"}
+HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service", "portability", "sets"}
 PARAMETER_KEYS = {"type", "required", "default", "description"}
 RESERVED = {"name", "as_", "fmt", "self", "timeout"}
 """Argument names of the API's query methods (`kg.query(name, as_=..., **params)`): not parameter names."""
@@ -91,6 +92,8 @@ class StoredQuery:
     example: dict = field(default_factory=dict)
     cq: str | None = None
     form: str = "SELECT"
+    sets: tuple[str, ...] = ()
+    """Columns whose values are space-separated sets (a GROUP_CONCAT), in an order SPARQL leaves to the engine."""
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -99,6 +102,14 @@ class StoredQuery:
     def body(self) -> str:
         """The query text without its `#+` header lines."""
         return "\n".join(line for line in self.text.splitlines() if not line.startswith("#+")).strip() + "\n"
+
+
+def _sets(value, path: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and _QUERY_NAME.match(v) for v in value):
+        raise InputError("'sets' must be a list of column names", path)
+    return tuple(value)
 
 
 def _header_lines(text: str) -> list[tuple[int, str]]:
@@ -320,6 +331,7 @@ def load_query(path: Path) -> StoredQuery:
         example={str(k): v for k, v in (header.get("example") or {}).items()},
         cq=header["cq"].strip() if header.get("cq") else None,
         form=form,
+        sets=_sets(header.get("sets"), path),
     )
     _check_parameters(query)
     return query

@@ -162,22 +162,23 @@ def bind(query, values: dict) -> dict[str, ox.NamedNode | ox.Literal]:
 # --- The one binding rule: a VALUES block first in the WHERE clause (SPARQL 1.1 Query, 10.2.1) ---------
 #
 # Every backend, the embedded store and any SPARQL 1.1 endpoint, gets the same text: the stored query
-# with one inline-data row placed first in its outermost group, `{ VALUES (?a ?b) { (x y) }`. Each value
+# with one single-row VALUES block per parameter placed first in its outermost group,
+# `{ VALUES ?a { x } VALUES ?b { y }`. Each value
 # is written in N-Triples syntax (quotes, backslashes and line breaks escaped; IRIs were already refused
 # by `to_term` if they hold a character an IRIREF may not), so a value can only ever be a value. A
 # query whose parameter this cannot bind is refused when the catalogue loads (icskg.query.scope).
 
 
 def values_block(bindings: dict) -> str:
-    """`VALUES (?a ?b) { (term term) }`, each term in N-Triples syntax (Oxigraph's, which escapes quotes,
-    backslashes and line breaks in literals)."""
+    """`VALUES ?a { term } VALUES ?b { term }`, one single-row block per parameter, each term in N-Triples
+    syntax (Oxigraph's, which escapes quotes, backslashes and line breaks in literals). The join of one-row
+    blocks is the one row `VALUES (?a ?b) { (term term) }` would give; Virtuoso 7.2 fails to compile some
+    queries with that multi-variable form (docs/servers.md, V14), and answers this one."""
     names = list(bindings)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise InputError(f"{name!r} is not a SPARQL variable name")
-    variables = " ".join(f"?{name}" for name in names)
-    terms = " ".join(_sparql(bindings[name]) for name in names)
-    return f"VALUES ({variables}) {{ ({terms}) }}"
+    return " ".join(f"VALUES ?{name} {{ {_sparql(bindings[name])} }}" for name in names)
 
 
 def _sparql(term) -> str:

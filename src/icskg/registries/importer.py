@@ -1,12 +1,11 @@
 """`icskg registries import`: the extracts in `registries/` -> Turtle in `data/registries/`, reproducibly.
 
-Lean on purpose (the whole graph goes through owlrl and pySHACL on every validate):
-- an entity holds only its identity: type, label (its latest record's name), its ODS code, the
-  registry IRIs it matches (ONS, ODS, Wikidata), trust open/close dates, and the extracts of its
-  latest record;
-- a record holds what one vintage says: the name verbatim (icskg:nameAsStated, which has no
-  super-property, so no inferred copy), the codes as that vintage gives them, its parent record,
-  the vintage and the extracts; no label, no super-class.
+One record per extract and entity (docs/modelling.md, "Registry records"): what that extract says,
+nothing merged across extracts. The entity holds its identity only: type and kind, a label (the name
+its latest record gives, for people to read), the registry IRIs it matches (ODS, ONS, Wikidata, ROR)
+and the extract of the record its label comes from. Lean on purpose: a record has no label and no
+super-class, its vintage is its extract's, and its properties have no super-property, so the OWL 2 RL
+closure adds almost nothing for thousands of records.
 """
 
 from __future__ import annotations
@@ -21,9 +20,11 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 from ..fmt import canonical_turtle
 from ..namespaces import ICSKG, bind_prefixes
 from ..progress import step
+from .areas import SICBL_LISTS
 from .iris import EVENT, entity_iri, extract_iri, record_iri
-from .landscape import Landscape, MergedRecord, load_landscape, merge_records, vintage_sort_key
+from .landscape import Landscape, Record, load_landscape, vintage_sort_key
 from .links import links_graph, write_unlinked_report
+from .organisations import SUCCESSORS
 
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -32,30 +33,71 @@ ODS_IRI = "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/"
 WD_IRI = "http://www.wikidata.org/entity/"
 GITHUB = "https://github.com/"
 
-ENTITY_CLASS = {"stp": ICSKG.Partnership}
-AREA_OF_KIND = {"region": "regions", "ccg": "ccgs", "trust": "trusts", "ror": "ror"}
+ENTITY_CLASS = {"stp": ICSKG.Partnership, "district": ICSKG.District}
+AREA_OF_KIND = {
+    "region": "regions",
+    "stp": "stps",
+    "ccg": "ccgs",
+    "trust": "trusts",
+    "ror": "ror",
+    "district": "districts",
+}
 ICB_VINTAGES = {"2022-07", "2023-04", "2024-04"}
 VOCAB = "https://w3id.org/icskg/vocab/"
 # What the extracts say each kind is: every etr row is an NHS trust, every E38/ODS code in the CCG
-# lists a CCG (sub-ICB locations reuse CCG codes), every E40 code an NHS England region, every E54
-# code an STP (2017/18-2021 lists; the same ODS codes became ICBs, SOURCES.md section "Not found").
+# lists a CCG (sub-ICB locations reuse CCG codes: those in a sub-ICB location list are both), every
+# E40 code an NHS England region, every E54 code an STP (2017/18-2021 lists; the same ODS codes became
+# ICBs, SOURCES.md section "Not found").
 CLASSIFICATION = {
     "trust": URIRef(VOCAB + "organisation-kind/nhs-trust"),
     "ccg": URIRef(VOCAB + "organisation-kind/ccg"),
     "region": URIRef(VOCAB + "organisation-kind/nhs-region"),
     "stp": URIRef(VOCAB + "partnership-kind/stp"),
 }
+SUB_ICB_LOCATION = URIRef(VOCAB + "organisation-kind/sub-icb-location")
 
 HEADERS = {
     "extracts": "the registry extracts that icskg imports: file, SHA-256, publisher, repository and commit, vintage, licence",  # noqa: E501
-    "regions": "NHS England regions by vintage (E40 codes, ODS Y-codes)",
-    "stps": "STPs (2017/18, 2018, April 2020, April 2021) and the STP/ICB entities, keyed by ODS Q-code",
-    "icbs": "integrated care boards by vintage (July 2022, April 2023, April 2024)",
-    "ccgs": "CCGs (April 2018-2021) and sub-ICB locations (July 2022, April 2024), with the STP/ICB of each vintage",
-    "trusts": "NHS trusts (ODS etr extracts, THF trust-to-STP 2017/18), with the STP/ICB of each vintage",
-    "ror": "organisations that the copied ROR records describe, with their Wikidata QIDs",
+    "regions": "NHS England regions and each extract's record of them (E40 codes, ODS Y-codes)",
+    "stps": "STPs and the STP/ICB entities, keyed by ODS Q-code, with each STP list's record of them (2017/18-2021)",
+    "icbs": "each ICB list's record of the integrated care boards (July 2022, April 2023, April 2024)",
+    "ccgs": "CCGs and sub-ICB locations, with each extract's record of them (ONS lists 2018-2024, ODS eccg 2025)",
+    "trusts": "NHS trusts, with each extract's record of them (ODS etr, THF 2017/18, geographr, ROR name matches)",
+    "districts": "local authority districts and how many of their LSOAs each STP/ICB holds (April 2021, July 2022)",
+    "ror": "organisations that ROR records describe, with their Wikidata QIDs, one record per ROR extract",
     "successions": "mergers the STP lists show, and ODS successions between imported organisations",
 }
+
+
+IDENTITY_RULES = """# Identity decisions of the registry import
+
+GENERATED by `icskg registries import` (rules: src/icskg/registries/areas.py and organisations.py; the model:
+docs/modelling.md, "Registry records").
+
+## Rules
+
+- A record is what one extract says about one entity (one row, or one distinct entity of a list): records
+  are never merged across extracts. The entity holds only its identity.
+- An entity is keyed by its ODS code where any extract gives one (STP/ICB Q-codes, CCG and sub-ICB location
+  codes, trust R-codes, region Y-codes); else by its ONS GSS code (the three northern STPs of 2017/18, the
+  local authority districts); else by its ROR id (organisations that only ROR lists).
+- Codes of other systems join an entity where one extract pairs them in a row: E54 and Q-codes (April 2021
+  STPs, July 2022 and April 2024 ICBs and sub-ICB lookups), E38 and CCG ODS codes (CCG lists of April 2019
+  to 2021, sub-ICB lookups), E40 and Y-codes (April 2021 regions, geographr's trust-to-region lookup),
+  ROR ids and Wikidata QIDs (ROR records).
+- Where no extract pairs them, three rules decide, and each decision is listed below: an STP code that no
+  list pairs with an ODS code continues, by its normalised name, a code new in the next list; a region's new
+  E40 code is matched by its exact name among the April 2021 regions; an abolished CCG's E38 code takes the
+  ODS code of the one eccg CCG of the same normalised name that closed between the start of the last list
+  holding the E38 code and the end of the first list lacking it.
+- ROR organisations and ODS trusts stay apart: the derived name matches are records of the trust (with the
+  ROR organisation matched and the etr files whose names matched), and the trust takes a Wikidata QID only
+  where every match of its ODS code gives that one.
+- A record's parent (STP/ICB, region) points at the parent and at the parent's record valid at the extract's
+  date: its record in the same extract where the extract names it, else in the list of that date (spring 2020
+  etr: April 2020 STPs; March 2022 etr: April 2021 STPs; 2025 etr and eccg: April 2024 ICBs; THF 2017/18: its
+  44 STPs; the 2018 region lookup: the 2018 regions).
+"""
 
 
 def header(area: str) -> str:
@@ -67,7 +109,7 @@ def header(area: str) -> str:
 
 
 def _graph() -> Graph:
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # one graph, no context index: tens of thousands of adds, faster
     bind_prefixes(graph)
     return graph
 
@@ -97,114 +139,125 @@ def extract_graph(landscape: Landscape) -> Graph:
     return g
 
 
-def _code(value: str, datatype) -> Literal:
-    return Literal(value, datatype=datatype)
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
 
 
-def add_record(g: Graph, landscape: Landscape, record: MergedRecord) -> None:
-    node = record_iri(record)
+def add_record(g: Graph, landscape: Landscape, record: Record) -> None:
+    node = record_iri(landscape, record)
     g.add((node, RDF.type, ICSKG.RegistryRecord))
     g.add((node, ICSKG.recordOf, entity_iri(record.kind, record.key)))
-    g.add((node, ICSKG.nameAsStated, Literal(record.name)))
-    for vintage in record.vintages:
-        g.add((node, ICSKG.vintage, Literal(vintage)))
+    g.add((node, ICSKG.extract, extract_iri(landscape, record.extract)))
+    if record.name is not None:
+        g.add((node, ICSKG.nameAsStated, Literal(record.name)))
     if record.gss:
-        g.add((node, ICSKG.gssCode, _code(record.gss, ICSKG.GSSCode)))
+        g.add((node, ICSKG.gssCode, Literal(record.gss, datatype=ICSKG.GSSCode)))
     if record.ods:
-        g.add((node, ICSKG.odsCode, _code(record.ods, ICSKG.ODSCode)))
-    if record.qid:
-        g.add((node, ICSKG.wikidataId, _code(record.qid, ICSKG.WikidataQID)))
+        g.add((node, ICSKG.odsCode, Literal(record.ods, datatype=ICSKG.ODSCode)))
+    for qid in record.qids:
+        g.add((node, ICSKG.wikidataId, Literal(qid, datatype=ICSKG.WikidataQID)))
     if record.parent:
         g.add((node, ICSKG.parent, entity_iri(*record.parent)))
-    for name in sorted(record.extracts):
-        g.add((node, ICSKG.extract, extract_iri(landscape, name)))
+        if record.parent_in:
+            parent = landscape.record_of(record.parent, record.parent_in)
+            g.add((node, ICSKG.parentRecord, record_iri(landscape, parent)))
+    if record.region:
+        g.add((node, ICSKG.region, entity_iri(*record.region)))
+    if record.start:
+        g.add((node, ICSKG.startDate, _date(record.start)))
+    if record.end:
+        g.add((node, ICSKG.endDate, _date(record.end)))
+    if record.status:
+        g.add((node, ICSKG.statusAsStated, Literal(record.status)))
+    if record.lsoa_count is not None:
+        g.add((node, ICSKG.lsoaCount, Literal(record.lsoa_count)))
+    for alias in record.aliases:
+        g.add((node, ICSKG.aliasAsStated, Literal(alias)))
+    for ref in record.successors:
+        g.add((node, ICSKG.recordedSuccessor, entity_iri(*ref)))
+    for ref in record.predecessors:
+        g.add((node, ICSKG.recordedPredecessor, entity_iri(*ref)))
+    if record.name_match:
+        g.add((node, ICSKG.nameMatch, entity_iri(*record.name_match)))
+    for name in record.matched_in:
+        g.add((node, ICSKG.matchedIn, extract_iri(landscape, name)))
 
 
-def add_entity(g: Graph, landscape: Landscape, kind: str, key: str, records: list[MergedRecord]) -> None:
+def _label_record(landscape: Landscape, records: list[Record]) -> Record:
+    """The record whose name labels the entity: the latest named one (then by extract, for a stable choice)."""
+    named = [r for r in records if r.name]
+    return max(named, key=lambda r: (vintage_sort_key(landscape.vintage(r.extract)), r.extract, r.qualifier))
+
+
+def add_entity(g: Graph, landscape: Landscape, kind: str, key: str, records: list[Record]) -> None:
     entity = landscape.entities[(kind, key)]
     node = entity_iri(kind, key)
     g.add((node, RDF.type, ENTITY_CLASS.get(kind, ORG.Organization)))
     if kind in CLASSIFICATION:
         g.add((node, ORG.classification, CLASSIFICATION[kind]))
-    if records:
-        latest = max(records, key=lambda r: vintage_sort_key(r.vintages[-1]))
-        g.add((node, SKOS.prefLabel, Literal(latest.name)))
-        extracts = latest.extracts
-    else:
-        g.add((node, SKOS.prefLabel, Literal(entity.name)))
-        extracts = entity.extracts
-    for name in sorted(extracts):
-        g.add((node, ICSKG.extract, extract_iri(landscape, name)))
-    if entity.ods:  # the ODS code itself is on the records, as each vintage gives it
+    if kind == "ccg" and any(r.extract in SICBL_LISTS for r in records):
+        g.add((node, ORG.classification, SUB_ICB_LOCATION))
+    label = _label_record(landscape, records)
+    g.add((node, SKOS.prefLabel, Literal(label.name)))
+    g.add((node, ICSKG.extract, extract_iri(landscape, label.extract)))
+    if entity.ods:  # the ODS code itself is on the records, as each extract gives it
         g.add((node, SKOS.exactMatch, URIRef(ODS_IRI + entity.ods)))
     for gss in sorted({r.gss for r in records if r.gss}):
         g.add((node, SKOS.exactMatch, URIRef(ONS_IRI + gss)))
     for qid in sorted(entity.qids):
-        g.add((node, ICSKG.wikidataId, _code(qid, ICSKG.WikidataQID)))
+        g.add((node, ICSKG.wikidataId, Literal(qid, datatype=ICSKG.WikidataQID)))
         g.add((node, SKOS.exactMatch, URIRef(WD_IRI + qid)))
     if entity.ror:
         g.add((node, SKOS.exactMatch, URIRef(entity.ror)))
-    if entity.open_date:
-        g.add((node, ICSKG.startDate, Literal(entity.open_date, datatype=XSD.date)))
-    if entity.close_date:
-        g.add((node, ICSKG.endDate, Literal(entity.close_date, datatype=XSD.date)))
 
 
-def area_graphs(landscape: Landscape) -> dict[str, Graph]:
-    graphs = {area: _graph() for area in HEADERS}
-    graphs["extracts"] = extract_graph(landscape)
-    by_entity: dict[tuple[str, str], list[MergedRecord]] = {}
-    for record in merge_records(landscape):
-        by_entity.setdefault((record.kind, record.key), []).append(record)
-        if record.kind == "stp":
-            area = "icbs" if record.vintages[0] in ICB_VINTAGES else "stps"
-        else:
-            area = AREA_OF_KIND[record.kind]
-        add_record(graphs[area], landscape, record)
-    for kind, key in sorted(landscape.entities):
-        area = "stps" if kind == "stp" else AREA_OF_KIND[kind]
-        add_entity(graphs[area], landscape, kind, key, by_entity.get((kind, key), []))
-    g = graphs["successions"]
-    for result_key, originals, before, after, new_code in landscape.mergers:
-        node = URIRef(EVENT + f"merger-{'-'.join(k[4:] for k in originals)}")
+def _area(landscape: Landscape, record: Record) -> str:
+    if record.kind == "stp" and landscape.vintage(record.extract) in ICB_VINTAGES:
+        return "icbs"
+    return AREA_OF_KIND[record.kind]
+
+
+def succession_graph(landscape: Landscape) -> Graph:
+    g = _graph()
+    for merger in landscape.mergers:
+        codes = [k[4:] for k in merger.originals]
+        node = URIRef(EVENT + f"merger-{'-'.join(codes)}")
         g.add((node, RDF.type, ICSKG.Merger))
-        g.add((node, RDFS.label, Literal(f"merger of {', '.join(k[4:] for k in originals)} into {new_code}")))
-        for key in originals:
+        g.add((node, RDFS.label, Literal(f"merger of {', '.join(codes)} into {merger.new_code}")))
+        for key in merger.originals:
             g.add((node, ORG.originalOrganization, entity_iri("stp", key)))
-            g.add((entity_iri("stp", key), ICSKG.successor, entity_iri("stp", result_key)))
-        g.add((node, ORG.resultingOrganization, entity_iri("stp", result_key)))
-        g.add(
-            (
-                node,
-                ICSKG.derivation,
-                Literal(
-                    f"{', '.join(k[4:] for k in originals)} are in the {before} STP list and not in the {after} list, "
-                    f"which has one new code, {new_code}; the date is not in the extracts"
-                ),
-            )
+            g.add((entity_iri("stp", key), ICSKG.successor, entity_iri("stp", merger.result)))
+        g.add((node, ORG.resultingOrganization, entity_iri("stp", merger.result)))
+        reason = (
+            f"{', '.join(codes)} are in the {merger.before} STP list and not in the {merger.after} list, "
+            f"which has one new code, {merger.new_code}; the date is not in the extracts"
         )
-        files = {f for r in landscape.records.values() if r.kind == "stp" and r.key in originals for f in r.extracts}
-        files |= landscape.records[("stp", result_key, after)].extracts  # the record naming the new code
+        g.add((node, ICSKG.derivation, Literal(reason)))
+        files = {
+            r.extract
+            for r in landscape.records.values()
+            if r.kind == "stp"
+            and (r.key in merger.originals or (r.key == merger.result and r.gss == merger.new_code))
+            and landscape.vintage(r.extract) in (merger.before, merger.after)
+        }
         for name in sorted(files):
             g.add((node, ICSKG.extract, extract_iri(landscape, name)))
-    successor_file = (
-        extract_iri(landscape, "nhsd_ods_successor_organisations_geographr.csv") if landscape.successions else None
-    )
+    successor_file = extract_iri(landscape, SUCCESSORS)
     for s in landscape.successions:
         olds = "-".join(k[4:] for _, k in s.originals)
         node = URIRef(EVENT + f"succession-{olds}-{s.date}")
         g.add((node, RDF.type, ICSKG.Succession))
         if len(s.originals) > 1 and len(s.results) == 1:
             g.add((node, RDF.type, ICSKG.Merger))
-        g.add((node, ICSKG.date, Literal(s.date, datatype=XSD.date)))
+        g.add((node, ICSKG.date, _date(s.date)))
         news = ", ".join(k[4:] for _, k in s.results)
         g.add((node, RDFS.label, Literal(f"succession {olds.replace('-', ', ')} to {news}")))
         g.add((node, ICSKG.extract, successor_file))
-        for kind, key in s.originals:
-            g.add((node, ORG.originalOrganization, entity_iri(kind, key)))
-        for kind, key in s.results:
-            g.add((node, ORG.resultingOrganization, entity_iri(kind, key)))
-        kinds = {o: k for k, o in s.originals + s.results}
+        for ref in s.originals:
+            g.add((node, ORG.originalOrganization, entity_iri(*ref)))
+        for ref in s.results:
+            g.add((node, ORG.resultingOrganization, entity_iri(*ref)))
+        kinds = {key: kind for kind, key in s.originals + s.results}
         for old, new in s.pairs:
             g.add(
                 (
@@ -213,6 +266,18 @@ def area_graphs(landscape: Landscape) -> dict[str, Graph]:
                     entity_iri(kinds[f"ods-{new}"], f"ods-{new}"),
                 )
             )
+    return g
+
+
+def area_graphs(landscape: Landscape) -> dict[str, Graph]:
+    graphs = {area: _graph() for area in HEADERS}
+    graphs["extracts"] = extract_graph(landscape)
+    for record in sorted(landscape.records.values(), key=lambda r: r.id):
+        add_record(graphs[_area(landscape, record)], landscape, record)
+    by_entity = landscape.records_by_entity()
+    for kind, key in sorted(landscape.entities):
+        add_entity(graphs[AREA_OF_KIND[kind]], landscape, kind, key, by_entity[(kind, key)])
+    graphs["successions"] = succession_graph(landscape)
     return graphs
 
 
@@ -226,6 +291,7 @@ class ImportResult:
     files: dict[Path, int]  # file -> triples
     seconds: float
     landscape: Landscape
+    reviewed_links: dict[str, int]  # extract file -> reviewed links (links.yaml) whose codes it holds
 
     @property
     def triples(self) -> int:
@@ -256,9 +322,12 @@ def import_registries(root: Path, out_dir: Path | None = None, progress: bool = 
                 path.write_text(text, encoding="utf-8")
         written[path] = len(graph)
     write_unlinked_report(root, unlinked)
-    identity = "# Identity decisions of the registry import\n\nGENERATED by `icskg registries import` (rules: src/icskg/registries/landscape.py).\n\n"  # noqa: E501
-    identity += "".join(f"- {line}\n" for line in landscape.decisions)
+    identity = IDENTITY_RULES + "\n## Decisions\n\n" + "".join(f"- {line}\n" for line in landscape.decisions)
     identity_path = root / "registries" / "identity.md"
     if not identity_path.is_file() or identity_path.read_text(encoding="utf-8") != identity:
         identity_path.write_text(identity, encoding="utf-8")
-    return ImportResult(written, time.perf_counter() - started, landscape)
+    files = {extract_iri(landscape, name): name for name in landscape.extracts}
+    reviewed: dict[str, int] = {}
+    for _link, _p, extract in links.triples((None, ICSKG.extract, None)):
+        reviewed[files[extract]] = reviewed.get(files[extract], 0) + 1
+    return ImportResult(written, time.perf_counter() - started, landscape, reviewed)

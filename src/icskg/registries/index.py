@@ -12,6 +12,7 @@ from collections import defaultdict
 from ..namespaces import shorten
 from .landscape import (
     CCG_VINTAGES,
+    DISTRICT_VINTAGES,
     GSS_RE,
     ODS_RE,
     QID_RE,
@@ -21,16 +22,42 @@ from .landscape import (
     VINTAGE_WINDOWS,
 )
 
-GSS_KIND_NAMES = {"E54": "STP/ICB", "E38": "CCG or sub-ICB location", "E40": "NHS England region"}
-FAMILIES = {"E54": STP_VINTAGES, "E38": CCG_VINTAGES, "E40": REGION_VINTAGES}
+DISTRICT = "local authority district"
+GSS_KIND_NAMES = {
+    "E54": "STP/ICB",
+    "E38": "CCG or sub-ICB location",
+    "E40": "NHS England region",
+    "E06": DISTRICT,
+    "E07": DISTRICT,
+    "E08": DISTRICT,
+    "E09": DISTRICT,
+}
+FAMILIES = {
+    "E54": STP_VINTAGES,
+    "E38": CCG_VINTAGES,
+    "E40": REGION_VINTAGES,
+    **{prefix: DISTRICT_VINTAGES for prefix in ("E06", "E07", "E08", "E09")},
+}
 CODE_PATTERNS = {"gss": GSS_RE, "ods": ODS_RE, "wikidata": QID_RE}
+# An entity without ONS codes is named and dated by the kind the import gives it (org:classification).
+VOCAB = "https://w3id.org/icskg/vocab/"
+KIND_NAMES = {
+    f"{VOCAB}organisation-kind/nhs-trust": ("NHS trust", TRUST_VINTAGES),
+    f"{VOCAB}organisation-kind/ccg": ("CCG or sub-ICB location", CCG_VINTAGES),
+    f"{VOCAB}organisation-kind/nhs-region": ("NHS England region", REGION_VINTAGES),
+    f"{VOCAB}partnership-kind/stp": ("STP/ICB", STP_VINTAGES),
+}
 
 
 ICSKG_NS = "https://w3id.org/icskg/ontology#"
+# A record's vintage is its extract's; a name-match record, whose extract has none, is dated by the
+# extract whose name it matched.
 _RECORDS = f"""PREFIX icskg: <{ICSKG_NS}>
 SELECT ?record ?entity ?vintage ?gss ?ods ?qid WHERE {{
-  ?record a icskg:RegistryRecord ; icskg:recordOf ?entity .
-  OPTIONAL {{ ?record icskg:vintage ?vintage }}
+  ?record a icskg:RegistryRecord ; icskg:recordOf ?entity ; icskg:extract ?extract .
+  OPTIONAL {{ ?extract icskg:vintage ?own }}
+  OPTIONAL {{ ?record icskg:matchedIn ?matched . ?matched icskg:vintage ?matchedVintage }}
+  BIND (COALESCE(?own, ?matchedVintage) AS ?vintage)
   OPTIONAL {{ ?record icskg:gssCode ?gss }}
   OPTIONAL {{ ?record icskg:odsCode ?ods }}
   OPTIONAL {{ ?record icskg:wikidataId ?qid }}
@@ -45,12 +72,24 @@ SELECT DISTINCT ?entity ?code WHERE {{
 }}"""
 _DATES = f"""PREFIX icskg: <{ICSKG_NS}>
 SELECT ?entity ?start ?end WHERE {{
-  {{ ?entity icskg:startDate ?start }} UNION {{ ?entity icskg:endDate ?end }}
+  ?record a icskg:RegistryRecord ; icskg:recordOf ?entity .
+  {{ ?record icskg:startDate ?start }} UNION {{ ?record icskg:endDate ?end }}
+}}"""
+_KINDS = f"""PREFIX icskg: <{ICSKG_NS}>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT DISTINCT ?entity ?kind WHERE {{
+  ?record a icskg:RegistryRecord ; icskg:recordOf ?entity .
+  ?entity org:classification ?kind .
 }}"""
 
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def _a(kind: str) -> str:
+    """The kind with its article, as it is read aloud: an STP/ICB, an NHS trust, an organisation, a CCG."""
+    return f"an {kind}" if kind[:1] in "aeiouAEIOU" or kind.startswith(("NHS", "STP")) else f"a {kind}"
 
 
 def _value(term) -> str | None:
@@ -66,40 +105,47 @@ class RegistryIndex:
         self.entity_vintages: dict[str, set[str]] = defaultdict(set)
         self.entity_gss_prefixes: dict[str, set[str]] = defaultdict(set)
         self.entity_codes: dict[str, set[str]] = defaultdict(set)
+        self.entity_kinds: dict[str, set[str]] = defaultdict(set)
         self.dates: dict[str, dict[str, dt.date]] = defaultdict(dict)
         self.records: set[str] = set()
+        self.entities: set[str] = set()  # every entity a record is of
 
     @classmethod
     def from_query(cls, query) -> RegistryIndex:
-        """Built with three SPARQL queries (`query(text)` returns pyoxigraph solutions)."""
+        """Built with four SPARQL queries (`query(text)` returns pyoxigraph solutions)."""
         index = cls()
+        seen: set[tuple[str, str | None, str, str | None]] = set()
         for row in query(_RECORDS):
             record, entity, vintage = _value(row["record"]), _value(row["entity"]), _value(row["vintage"])
             index.records.add(record)
+            index.entities.add(entity)
             if vintage:
                 index.entity_vintages[entity].add(vintage)
             for name in ("gss", "ods", "qid"):
                 code = _value(row[name])
-                if code is None:
+                if code is None or (code, record, entity, vintage) in seen:
                     continue
-                entry = (record, entity, vintage)
-                if vintage and entry not in index.by_code[code]:
-                    index.by_code[code].append(entry)
+                seen.add((code, record, entity, vintage))
+                index.by_code[code].append((record, entity, vintage))
                 if name == "gss":
                     index.entity_gss_prefixes[entity].add(code[:3])
         for row in query(_ENTITY_CODES):
             entity, code = _value(row["entity"]), _value(row["code"])
             index.entity_codes[entity].add(code)
             index.by_code[code].append((None, entity, None))
-        for row in query(_DATES):
+        for row in query(_KINDS):
+            index.entity_kinds[_value(row["entity"])].add(_value(row["kind"]))
+        for row in query(_DATES):  # the earliest open date and the latest close date any record states
             entity = _value(row["entity"])
-            for name in ("start", "end"):
+            for name, pick in (("start", min), ("end", max)):
                 value = _value(row[name])
                 if value:
                     try:
-                        index.dates[entity][name] = _date(value)
+                        day = _date(value)
                     except ValueError:
-                        pass
+                        continue
+                    known = index.dates[entity].get(name)
+                    index.dates[entity][name] = day if known is None else pick(known, day)
         return index
 
     @property
@@ -108,21 +154,28 @@ class RegistryIndex:
         return bool(self.records)
 
     def is_registry_entity(self, node: str) -> bool:
-        return node in self.entity_vintages or node in self.entity_codes
+        return node in self.entities or node in self.entity_codes
+
+    def _kind_entry(self, entity: str) -> tuple[str, list[str]] | None:
+        for kind in sorted(self.entity_kinds.get(entity, ())):
+            if kind in KIND_NAMES:
+                return KIND_NAMES[kind]
+        return None
 
     def kind(self, entity: str) -> str:
         prefixes = self.entity_gss_prefixes.get(entity, set())
         if prefixes:
             return GSS_KIND_NAMES.get(sorted(prefixes)[0], "area")
-        if entity in self.entity_vintages:
-            return "NHS trust"
-        return "organisation"
+        entry = self._kind_entry(entity)
+        return entry[0] if entry else "organisation"
 
     def family(self, entity: str) -> list[str]:
+        """The complete lists of the entity's kind, in time order (what its absence from a list means)."""
         prefixes = self.entity_gss_prefixes.get(entity)
         if prefixes:
             return FAMILIES.get(sorted(prefixes)[0], [])
-        return TRUST_VINTAGES
+        entry = self._kind_entry(entity)
+        return entry[1] if entry else []
 
     def code_problem(self, entity: str, kind: str, code: str) -> tuple[str | None, str | None]:
         """(message, category) for a code given on a registry link: category "extract" (malformed, or in no
@@ -136,12 +189,12 @@ class RegistryIndex:
             if expected and code[:3] not in expected:
                 return (
                     f"{code} is an {code[:3]} code ({GSS_KIND_NAMES.get(code[:3], 'another kind of area')}), "
-                    f"but {name} is an {self.kind(entity)}, whose ONS codes are {'/'.join(sorted(expected))}",
+                    f"but {name} is {_a(self.kind(entity))}, whose ONS codes are {'/'.join(sorted(expected))}",
                     "kind",
                 )
             if not expected:
                 return (
-                    f"{code} is an ONS GSS code, but {name} is an {self.kind(entity)}, which has none in the extracts",
+                    f"{code} is an ONS GSS code, but {name} is {_a(self.kind(entity))}, which has none in the extracts",
                     "kind",
                 )
         if not holders:
@@ -152,7 +205,7 @@ class RegistryIndex:
             other_kind = self.kind(sorted(owners)[0])
             if kind == "ods" and other_kind != self.kind(entity):
                 return (
-                    f"{code} is the ODS code of an {other_kind} ({others}), but {name} is an {self.kind(entity)}",
+                    f"{code} is the ODS code of {_a(other_kind)} ({others}), but {name} is {_a(self.kind(entity))}",
                     "kind",
                 )
             return f"{code} belongs to {others} in the extracts, not to {name}", "kind"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..namespaces import ID
-from .landscape import Landscape, MergedRecord
+from .landscape import Landscape, Record
 
 EXTRACT = ID["extract/"]
 RECORD = ID["record/"]
@@ -17,6 +17,7 @@ ENTITY_BASE = {
     "trust": ID["organisation/"],
     "region": ID["organisation/"],
     "ror": ID["organisation/"],
+    "district": ID["place/"],
 }
 
 
@@ -24,8 +25,10 @@ def entity_iri(kind: str, key: str) -> URIRef:
     return URIRef(ENTITY_BASE[kind] + key)
 
 
-def record_iri(record: MergedRecord) -> URIRef:
-    return URIRef(RECORD + record.slug)
+def record_iri(landscape: Landscape, record: Record) -> URIRef:
+    """record:<extract>--<entity key>[--<qualifier>]: one extract's record of one entity."""
+    parts = [landscape.extracts[record.extract].slug, record.key] + ([record.qualifier] if record.qualifier else [])
+    return URIRef(RECORD + "--".join(parts))
 
 
 def extract_iri(landscape: Landscape, name: str) -> URIRef:

@@ -32,7 +32,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from ..errors import InputError
 from ..namespaces import ICSKG, ID, PREFIXES, bind_prefixes
 from .iris import ENTITY_BASE, entity_iri, extract_iri
-from .landscape import Landscape, load_landscape, normalise_name
+from .landscape import Landscape, load_landscape, normalise_name, vintage_sort_key
 
 LINK = ID["link/"]
 CODE_PROPERTIES = {"gss": ICSKG.gssCode, "ods": ICSKG.odsCode, "wikidata": ICSKG.wikidataId}
@@ -109,12 +109,9 @@ def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict
     bind_prefixes(g)
     holders: dict[str, set[str]] = defaultdict(set)
     for record in landscape.records.values():
-        for code in (record.gss, record.ods, record.qid):
+        for code in (record.gss, record.ods, *record.qids):
             if code:
-                holders[code] |= record.extracts
-    for entity in landscape.entities.values():
-        for qid in entity.qids:
-            holders[qid] |= entity.extracts
+                holders[code].add(record.extract)
     entity_iris = {URIRef(ENTITY_BASE[k] + key) for (k, key) in landscape.entities}
     for link in spec["links"]:
         source = expand(link["source"], path)
@@ -144,13 +141,13 @@ def links_graph(root: Path, landscape: Landscape) -> tuple[Graph, str, list[dict
 
 
 def described_entities(root: Path) -> dict[str, str | None]:
-    """Partnerships and organisations described in data/*.ttl (the curated files), with their labels;
+    """Partnerships, organisations and places described in data/*.ttl (the curated files), with their labels;
     a file that does not parse is skipped here (`icskg validate` reports it)."""
     from ..build.files import read_file
     from ..build.parse import parse_terms
     from ..errors import InputError as ParseError
 
-    kinds = {str(ICSKG.Partnership), "http://www.w3.org/ns/org#Organization"}
+    kinds = {str(ICSKG.Partnership), "http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/prov#Location"}
     typed, labels = set(), {}
     for path in sorted((root / "data").glob("*.ttl")):
         try:
@@ -168,7 +165,8 @@ def described_entities(root: Path) -> dict[str, str | None]:
 
 
 def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
-    """registries/unlinked.md: the entities left unlinked and why, and any entity nobody has reviewed yet."""
+    """registries/unlinked.md: the entities left unlinked and why, and any entity (partnership, organisation,
+    place) nobody has reviewed yet."""
     spec = load_spec(root)
     reviewed = {str(expand(x["source"], root)) for x in spec["links"]} | {
         str(expand(x["source"], root)) for x in unlinked
@@ -195,7 +193,7 @@ def write_unlinked_report(root: Path, unlinked: list[dict]) -> Path:
         lines += ["| entity | label |", "| --- | --- |"]
         lines += [f"| `{local_name(e).replace('-', ':', 1)}` | {label or ''} |" for e, label in sorted(set(pending))]
     else:
-        lines.append("None: every partnership and organisation in data/ is linked or listed above.")
+        lines.append("None: every partnership, organisation and place in data/ is linked or listed above.")
     out = root / "registries" / "unlinked.md"
     text = "\n".join(lines) + "\n"
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
@@ -244,7 +242,12 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
     if not wanted_words:
         return []
     best: dict[tuple[str, str], dict] = {}
+    codes: dict[tuple[str, str], set[str]] = defaultdict(set)
     for record in landscape.records.values():
+        codes[record.ref] |= {c for c in (record.gss, record.ods, *record.qids) if c}
+    for record in landscape.records.values():
+        if not record.name:
+            continue
         candidate = normalise_name(record.name)
         words = set(candidate.split())
         if not words:
@@ -257,11 +260,14 @@ def suggest(root: Path, name: str, limit: int = 10) -> list[dict]:
             continue
         key = (record.kind, record.key)
         entry = best.setdefault(
-            key, {"entity": entity_iri(*key), "kind": record.kind, "score": 0.0, "names": {}, "codes": set()}
+            key, {"entity": entity_iri(*key), "kind": record.kind, "score": 0.0, "names": {}, "codes": codes[key]}
         )
         entry["score"] = max(entry["score"], round(score, 2))
         if score == entry["score"] or score >= 0.5:
-            entry["names"].setdefault(record.name, []).append(record.vintage)
-        entry["codes"] |= {c for c in (record.gss, record.ods, record.qid) if c}
+            vintages = entry["names"].setdefault(record.name, [])
+            vintage = landscape.vintage(record.extract)
+            if vintage and vintage not in vintages:
+                vintages.append(vintage)
+                vintages.sort(key=vintage_sort_key)
     ranked = sorted(best.values(), key=lambda e: (-e["score"], str(e["entity"])))
     return ranked[:limit]

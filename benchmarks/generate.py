@@ -30,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 PREFIXES = {
     "claimtype": "https://w3id.org/icskg/vocab/claim-type/",
@@ -52,6 +52,7 @@ PREFIXES = {
     "partnershipkind": "https://w3id.org/icskg/vocab/partnership-kind/",
     "person": "https://w3id.org/icskg/id/person/",
     "programme": "https://w3id.org/icskg/id/programme/",
+    "quantity": "https://w3id.org/icskg/id/quantity/",
     "prov": "http://www.w3.org/ns/prov#",
     "role": "https://w3id.org/icskg/vocab/role/",
     "schema": "https://schema.org/",
@@ -141,6 +142,13 @@ CLAIM_TYPES = (  # claim type, unit, quantity range
 )
 QUALIFIERS = ("exactly", "more than", "over", "about", "at most", "one of")
 EVENT_CLASSES = ("Announcement", "WaveSelection", "Meeting", "Forum", "Publication")
+EVENT_ROLES = {  # the typed role of the organisation behind each kind of event (issue 15)
+    "Announcement": "icskg:announcedBy",
+    "WaveSelection": "icskg:selectedBy",
+    "Meeting": "icskg:hostedBy",
+    "Forum": "icskg:hostedBy",
+    "Publication": "icskg:publishedBy",
+}
 DOC_TYPES = ("news article", "analysis", "magazine feature", "report", "briefing")
 
 ROOTS = (
@@ -721,12 +729,12 @@ class Landscape:
             pairs = [
                 ("skos:prefLabel", lit(f"{cls} on {self.place()}")),
                 ("icskg:date", self.date_literal(issued)),
-                ("prov:wasAssociatedWith", rng.choice(organisations + [national])),
+                (EVENT_ROLES[cls], national if cls == "WaveSelection" else rng.choice(organisations + [national])),
                 (DERIVED, source),
             ]
             if cls == "WaveSelection":
                 pairs += [("icskg:selected", p) for p in partnerships]
-                pairs += [("icskg:selectedBy", national), ("icskg:wave", rng.choice(self.waves))]
+                pairs += [("icskg:wave", rng.choice(self.waves))]
             if cls == "Publication":
                 cited = f"document:{doc}-doc{i + 1:02d}"
                 self.node(
@@ -864,12 +872,16 @@ class Landscape:
                 if rng.random() < 0.1:
                     values.append(values[0] + rng.randint(1, 10))
                 stated = " or ".join(f"{v:,}" for v in values)
-                pairs += [("icskg:quantity", typed(str(v), "xsd:decimal")) for v in values]
-                pairs += [
+                quantity = self.node(
+                    "statements",
+                    f"quantity:{doc}-c{i + 1:02d}-1",
+                    "icskg:Quantity",
+                    *[("icskg:quantity", typed(str(v), "xsd:decimal")) for v in values],
                     ("icskg:quantityAsStated", lit(stated)),
-                    ("icskg:quantityQualifier", lit(rng.choice(QUALIFIERS))),
+                    ("icskg:quantityQualifier", lit("one of" if len(values) > 1 else rng.choice(QUALIFIERS[:-1]))),
                     ("icskg:unit", lit(unit)),
-                ]
+                )
+                pairs.append(("icskg:hasQuantity", quantity))
             if claim_type == "ics-coverage-target":
                 pairs.append(("icskg:targetDate", self.date_literal((2021, 4, 1), "gYearMonth")))
             else:
@@ -917,14 +929,16 @@ def _values(landscape: Landscape, file: str, subject: str, predicate: str) -> li
 
 
 def _drop(landscape: Landscape, file: str, subject: str, predicate: str) -> None:
+    """Remove a property's values, keeping the landscape's triple count exact."""
     block = landscape.blocks[file][subject]
     for key in [k for k in block if k[0] == predicate]:
         del block[key]
+        landscape.count -= 1
 
 
 def _set(landscape: Landscape, file: str, subject: str, predicate: str, obj: str) -> None:
     _drop(landscape, file, subject, predicate)
-    landscape.blocks[file][subject][(predicate, obj)] = None
+    landscape.add(file, subject, predicate, obj)
 
 
 MUTATIONS = {

@@ -40,19 +40,19 @@ class Outcome:
 
 
 def expand(token: str) -> str:
-    """A prefixed name (or <IRI>) as a full IRI; a path token keeps its ^ and (a|b) syntax."""
+    """A prefixed name (or <IRI>) as a full IRI; a path token keeps its ^, / and (a|b) syntax."""
     if token == "-":
         return "-"
-    if token.startswith("^"):
-        return "^" + expand(token[1:])
-    if token.startswith("(") and token.endswith(")"):
-        return "(" + "|".join(expand(t) for t in token[1:-1].split("|")) + ")"
     if token.startswith("<") and token.endswith(">"):
         return token[1:-1]
-    prefix, colon, local = token.partition(":")
-    if not colon or prefix not in PREFIXES:
-        raise ValueError(f"unknown prefix in {token!r}")
-    return PREFIXES[prefix] + local
+
+    def full(match: re.Match) -> str:
+        prefix, local = match.group(1), match.group(2)
+        if prefix not in PREFIXES:
+            raise ValueError(f"unknown prefix in {token!r}")
+        return PREFIXES[prefix] + local
+
+    return re.sub(r"(?<![\w.-])([A-Za-z][\w-]*):([\w.-]*)", full, token)
 
 
 def render_path(path: str | None) -> str:

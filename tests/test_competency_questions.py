@@ -49,6 +49,15 @@ def files(rows, column: str = "file") -> set[str]:
     return {prefix(r[column]) for r in rows if r[column] is not None}
 
 
+STATED_MR = {"Mr Chris Hopson", "Mr Rob Webster", "Mr Richard Murray"}
+"""The sources call these three "Mr Hopson", "Mr Webster", "Mr Murray", and the graph keeps each honorific as stated
+(issue 15); the answer key writes their names without "Mr" (and keeps "Dr")."""
+
+
+def as_in_key(name: str | None) -> str | None:
+    return name.removeprefix("Mr ") if name in STATED_MR else name
+
+
 def query_for(kg, cq: str) -> str:
     names = [q.name for q in kg.queries() if q.cq == cq]
     assert len(names) == 1, f"{cq}: expected one stored query with 'cq: {cq}', found {names}"
@@ -65,11 +74,16 @@ def check_cq01(kg, gold):
 
 
 def check_cq02(kg, gold):
+    # One row per source statement (issue 15): the date and the meeting are 000's (its dateline and "today");
+    # 001 says "On 24 May" without a year and names no meeting, so its rows give no full date and no meeting.
     rows = kg.query("wave_announcement")
-    assert rows
-    assert {r["date"] for r in rows} == {gold["answer"]["date"]}
-    assert all(r["dateIsDerived"] is True for r in rows), "the year comes from 000's dateline: a derived date"
-    assert {r["meetingLabel"] for r in rows} == {gold["answer"]["meeting"]}
+    dated = [r for r in rows if r["date"] is not None]
+    assert dated and {r["date"] for r in dated} == {gold["answer"]["date"]}
+    assert all(r["dateIsDerived"] is True for r in dated), "the year comes from 000's dateline: a derived date"
+    assert {prefix(r["file"]) for r in dated} == {"000"}
+    assert {r["meetingLabel"] for r in rows} - {None} == {gold["answer"]["meeting"]}
+    undated = [r for r in rows if prefix(r["file"]) == "001"]
+    assert undated and all(r["dateAsStated"] == "On 24 May" and r["meetingLabel"] is None for r in undated)
     assert files(rows) == set(gold["files"])
 
 
@@ -167,13 +181,14 @@ def check_cq22(kg, gold):
 
 def check_cq26(kg, gold):
     rows = kg.query("people_quoted_using_phrase")
-    assert {r["name"] for r in rows} == set(gold["answer"])
+    assert "Mr Rob Webster" in {r["name"] for r in rows}, "004 calls him Mr Webster"
+    assert {as_in_key(r["name"]) for r in rows} == set(gold["answer"])
     assert files(rows) == set(gold["files"])
 
 
 def check_cq29(kg, gold):
     rows = kg.query("posts_at_organisation")
-    assert {(r["roleLabel"], r["name"], prefix(r["file"])) for r in rows} == {
+    assert {(r["roleLabel"], as_in_key(r["name"]), prefix(r["file"])) for r in rows} == {
         (role, held["person"], held["file"]) for role, held in gold["answer"].items()
     }
     # No person holds two different roles in one organisation across sources.
@@ -223,9 +238,9 @@ def check_cq36(kg, gold):
 
 def check_cq37(kg, gold):
     rows = kg.query("people_quoted_in_event_report")
-    assert {r["name"] for r in rows} == set(gold["answer"])
+    assert {as_in_key(r["name"]) for r in rows} == set(gold["answer"])
     assert files(rows) == set(gold["files"])
-    at_event = {r["name"]: r["statedAtEvent"] for r in rows}
+    at_event = {as_in_key(r["name"]): r["statedAtEvent"] for r in rows}
     assert at_event == {"Dr Mark Britnell": 1, "Chris Hopson": 0}, "only Britnell is stated to have spoken there"
 
 

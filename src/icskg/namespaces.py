@@ -14,6 +14,7 @@ ONTOLOGY = BASE + "ontology#"
 _ID = BASE + "id/"
 _VOCAB = BASE + "vocab/"
 SHAPES = BASE + "shapes#"
+QC = BASE + "qc/"
 FUNCTIONS = BASE + "function#"
 DEFAULT_GRAPH = BASE + "graph"
 """The named graph `icskg publish` loads and a remote backend queries (as its default graph)."""
@@ -26,6 +27,9 @@ PREFIXES: dict[str, str] = {
     "orgkind": f"{_VOCAB}organisation-kind/",
     "role": f"{_VOCAB}role/",
     "claimtype": f"{_VOCAB}claim-type/",
+    "modality": f"{_VOCAB}modality/",
+    "sector": f"{_VOCAB}sector/",
+    "method": f"{_VOCAB}identity-method/",
     "partnership": f"{_ID}partnership/",
     "organisation": f"{_ID}organisation/",
     "person": f"{_ID}person/",
@@ -43,6 +47,11 @@ PREFIXES: dict[str, str] = {
     "link": f"{_ID}link/",
     "periodical": f"{_ID}periodical/",
     "place": f"{_ID}place/",
+    "assertion": f"{_ID}assertion/",
+    "quantity": f"{_ID}quantity/",
+    "item": f"{_ID}item/",
+    "identity": f"{_ID}identity/",
+    "qc": QC,
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",

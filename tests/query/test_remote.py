@@ -272,3 +272,14 @@ def test_json_and_csv_results_pass_through(remote_kg, kg):
     csv_lines = remote_kg.query_serialized("classes", "csv").decode("utf-8").splitlines()
     assert csv_lines[0] == "class,label,instances"
     assert len(csv_lines) - 1 == len(kg.query("classes"))
+
+
+def test_a_header_comment_never_decides_the_query_form():
+    """SPARQLWrapper guesses a query's form from the first keyword in the text, comments included: a header line
+    saying "(icskg:inAdditionTo" made it send a SELECT as an update (`update=`, "ADD")."""
+    text = '#+ summary: s\n#+ description: counted "beside" it (icskg:inAdditionTo)\nSELECT * WHERE { ?s ?p ?o }\n'
+    reply = (200, "application/sparql-results+json", b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+    with fake_endpoint(reply) as (url, handler):
+        answer = EndpointBackend(url, graph="").run(text)
+        assert answer.type == "SELECT" and list(answer) == []
+    assert [request["form"].get("query") for request in handler.seen] == [[text]]

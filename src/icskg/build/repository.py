@@ -31,6 +31,11 @@ class Repository:
         return self.root / "queries"
 
     @property
+    def qc_dir(self) -> Path:
+        """The data QC rules (`queries/qc/NAME-violation.rq`), run by `icskg validate`."""
+        return self.queries_dir / "qc"
+
+    @property
     def registries_dir(self) -> Path:
         return self.root / "registries"
 

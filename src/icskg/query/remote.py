@@ -41,7 +41,7 @@ from ..deadline import DeadlineExceeded, within
 from ..errors import EndpointError, InputError
 from ..settings import ENDPOINT_TIMEOUT
 from ..terminal import printable
-from .scope import query_form
+from .scope import FORMS, query_form
 from .stream import CHUNK, Sink, check_format, write_within
 
 DEFAULT_TIMEOUT = ENDPOINT_TIMEOUT
@@ -107,6 +107,11 @@ class RemoteBackend:
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword it finds, comments included, so a header comment
+        # with "(inAdditionTo" sent a SELECT as an update ("ADD"); icskg's tokenizer skips comments and strings.
+        form = query_form(text)
+        if form in FORMS:
+            wrapper.queryType = form
         wrapper.addCustomHttpHeader("Accept", accept)
         if self.graph:
             wrapper.addDefaultGraph(self.graph)

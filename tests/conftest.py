@@ -87,6 +87,19 @@ def virtuoso():
 
 
 @pytest.fixture(scope="session")
+def virtuoso_scratch():
+    """A second Virtuoso for the tests that write other graphs: answers on Virtuoso can depend on what else its
+    store holds (docs/servers.md, V17), so the parity tests' server holds only the published graph."""
+    from virtuoso_server import start_virtuoso
+
+    server = start_virtuoso()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def virtuoso_kg(virtuoso, built):
     """The graph published to Virtuoso by `icskg publish` (as a user would), opened through the remote backend."""
     from click.testing import CliRunner

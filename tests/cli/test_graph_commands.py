@@ -173,11 +173,6 @@ def test_origins_name_file_and_line_of_each_subject(tmp_path):
     assert str(origin) == "data/statements.ttl:8"
 
 
-def test_fmt_check_passes_on_the_repo(repo_root):
-    result = run(repo_root, "fmt", "--check")
-    assert result.exit_code == 0, result.output
-
-
 def test_fmt_rewrites_to_an_isomorphic_canonical_form_and_is_idempotent(tmp_path):
     messy = PREFIXES + "partnership:b skos:prefLabel 'B' . partnership:a a icskg:Partnership; skos:prefLabel 'A'.\n"
     root = make_repo(tmp_path, {"data/messy.ttl": "# Why this file exists.\n" + messy})

@@ -70,7 +70,7 @@ def run(*args: str, env: dict | None = None):
     return result
 
 
-@pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.xdist_group("virtuoso"))])
+@pytest.fixture(params=["oxigraph", pytest.param("virtuoso_scratch", marks=pytest.mark.xdist_group("virtuoso"))])
 def server(request):
     """Each real server the publish protocol is proved on (Virtuoso's tests share its one worker)."""
     return request.getfixturevalue(request.param)

@@ -40,10 +40,16 @@ def test_every_fixture_gives_pyshacls_results(fixture: Path):
 
 @pytest.mark.slow
 def test_the_repository_gives_pyshacls_results(built):
-    shapes_graph = ShapesGraph(read_turtle_files(built.repo.shape_files(), built.repo.root))
+    """The repository's own files, but for the registry import's three largest (trusts, CCGs, districts: the
+    same record shapes as its smaller files, at ten times the rows), which would double pySHACL's time here."""
+    repo = built.repo
+    paths = [p for p in repo.graph_files() if not (p.parent.name == "registries" and p.stat().st_size > 200_000)]
+    assert len(paths) < len(repo.graph_files())
+    graph = build_files(read_turtle_files(paths, repo.root), SETTINGS, repo)
+    shapes_graph = ShapesGraph(read_turtle_files(repo.shape_files(), repo.root))
     sources = SourceTexts(ROOT.parent / "shared" / "sources") if (ROOT.parent / "shared" / "sources").is_dir() else None
-    compiled = validate_graph(built, shapes_graph, sources, "compiled")
-    reference = validate_graph(built, shapes_graph, sources, "pyshacl")
+    compiled = validate_graph(graph, shapes_graph, sources, "compiled")
+    reference = validate_graph(graph, shapes_graph, sources, "pyshacl")
     assert_same(compiled, reference)
     assert not [n for n in compiled.notes if "pySHACL validated" in n], "every shape of the repository compiles"
 

@@ -31,7 +31,6 @@ from rdflib.compare import isomorphic
 from icskg.cli import main
 from icskg.errors import EndpointError, InputError
 from icskg.fmt import canonical_turtle, format_files
-from icskg.outputs.export import ASSERTED_GRAPH, INFERRED_GRAPH, export
 from icskg.outputs.publish import publish
 from icskg.query.catalogue import load_catalogue, load_query
 from icskg.query.remote import DEFAULT_TIMEOUT, RemoteBackend
@@ -326,19 +325,6 @@ def value_space(quads) -> set:
     dataset = ox.Dataset(store)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return set(dataset)
-
-
-def test_full_export_round_trips_as_ntriples_and_trig(built):
-    """tests/outputs/test_export.py round-trips a small build in every format (Turtle and JSON-LD go through
-    rdflib's serialisers, whose time grows with the graph); this is the whole graph, inferred triples too."""
-    expected = value_space([*built.asserted(), *built.inferred()])
-    formats = {"nt": ox.RdfFormat.N_TRIPLES}
-    for fmt, rdf_format in formats.items():
-        again = value_space(ox.parse(export(built, fmt, inferred=True), format=rdf_format))
-        assert again == expected, fmt
-    quads = list(ox.parse(export(built, "trig", inferred=True), format=ox.RdfFormat.TRIG))
-    assert value_space(q for q in quads if q.graph_name == ASSERTED_GRAPH) == value_space(built.asserted())
-    assert value_space(q for q in quads if q.graph_name == INFERRED_GRAPH) == value_space(built.inferred())
 
 
 def test_validation_report_is_identical_across_processes(tmp_path):

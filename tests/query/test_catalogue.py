@@ -96,6 +96,8 @@ BROKEN_HEADERS = {
     "no summary": ("#+ description: no summary\n", "needs a 'summary'", None),
     "tags not a list": ("#+ summary: ok\n#+ tags: labels\n", "'tags' must be a list", None),
     "allow_service not boolean": ("#+ summary: ok\n#+ allow_service: maybe\n", "'allow_service' must be true", None),
+    "sets not a list of names": ("#+ summary: ok\n#+ sets: codes\n", "'sets' must be a list of column names", None),
+    "deviations not a mapping": ("#+ summary: ok\n#+ deviations: [virtuoso]\n", "'deviations' must map", None),
     "unknown type": (
         "#+ summary: ok\n#+ parameters:\n#+   text:\n#+     type: text\n",
         "parameter 'text' needs a type",

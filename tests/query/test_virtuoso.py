@@ -17,14 +17,30 @@ import pytest
 
 from icskg.errors import EndpointError
 from icskg.namespaces import DEFAULT_GRAPH
-from parity import CALL_IDS, CALLS, assert_same_answer
+from parity import CALLS, STORED, assert_same_answer
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("virtuoso")]
 
 
-@pytest.mark.parametrize("name,how,params", CALLS, ids=CALL_IDS)
+STORED_BY_NAME = {query.name: query for query in STORED}
+
+
+def call(name: str, how: str, params: dict):
+    """A call whose query records a Virtuoso deviation (`#+ deviations:`) is expected to differ. Not strict: the
+    one recorded (V17) comes and goes from run to run."""
+    why = STORED_BY_NAME[name].deviations.get("virtuoso")
+    marks = [pytest.mark.xfail(raises=AssertionError, reason=why)] if why else []
+    return pytest.param(name, how, params, marks=marks, id=f"{name}-{how}")
+
+
+@pytest.mark.parametrize("name,how,params", [call(*c) for c in CALLS])
 def test_every_stored_query_gives_the_same_answer(kg, virtuoso_kg, name, how, params):
     assert_same_answer(kg, virtuoso_kg, name, how, params)
+
+
+def test_only_recorded_deviations_are_expected():
+    recorded = {q.name for q in STORED if "virtuoso" in q.deviations}
+    assert recorded == {"count_versions_by_source"}, "a new deviation: list it in docs/servers.md"
 
 
 # --- each deviation found, pinned: the plain form differs, the portable form the stored queries use agrees ---

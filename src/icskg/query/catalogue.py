@@ -6,8 +6,9 @@ competency question the query answers), allow_service (true to allow a SERVICE c
 a query that would call another endpoint over the network is refused), portability (why the query is
 written as it is, where a plainer form would answer differently on another SPARQL server:
 docs/servers.md), sets (the columns whose values are space-separated sets, a GROUP_CONCAT, whose order
-SPARQL 1.1 leaves to the engine: they compare as sets across servers). A parameter named `x` is the
-query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
+SPARQL 1.1 leaves to the engine: they compare as sets across servers), deviations (server name -> how
+its answer differs, where no portable form was found; the parity tests expect a difference there). A
+parameter named `x` is the query variable `?x`, bound as an RDF term (`icskg.params`), never pasted into the text.
 
 Loading a query checks everything a caller could trip over later: the header is a YAML mapping
 with known keys, each parameter has a known type, is not a name the API reserves, and occurs in the
@@ -35,7 +36,18 @@ from .params import to_term, with_values
 from .scope import binding_problems, query_form, service_line
 
 PARAMETER_TYPES = {"iri", "string", "langstring", "date", "gyearmonth", "gyear", "integer", "decimal", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "parameters", "example", "cq", "allow_service", "portability", "sets"}
+HEADER_KEYS = {
+    "summary",
+    "description",
+    "tags",
+    "parameters",
+    "example",
+    "cq",
+    "allow_service",
+    "portability",
+    "sets",
+    "deviations",
+}
 PARAMETER_KEYS = {"type", "required", "default", "description"}
 RESERVED = {"name", "as_", "fmt", "self", "timeout"}
 """Argument names of the API's query methods (`kg.query(name, as_=..., **params)`): not parameter names."""
@@ -93,6 +105,8 @@ class StoredQuery:
     cq: str | None = None
     form: str = "SELECT"
     sets: tuple[str, ...] = ()
+    deviations: dict = field(default_factory=dict)
+    """Server name -> how that server's answer differs, where no portable form was found (docs/servers.md)."""
     """Columns whose values are space-separated sets (a GROUP_CONCAT), in an order SPARQL leaves to the engine."""
 
     def parameter(self, name: str) -> Parameter | None:
@@ -110,6 +124,14 @@ def _sets(value, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and _QUERY_NAME.match(v) for v in value):
         raise InputError("'sets' must be a list of column names", path)
     return tuple(value)
+
+
+def _deviations(value, path: Path) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise InputError("'deviations' must map a server's name to how its answer differs", path)
+    return {k: v.strip() for k, v in value.items()}
 
 
 def _header_lines(text: str) -> list[tuple[int, str]]:
@@ -332,6 +354,7 @@ def load_query(path: Path) -> StoredQuery:
         cq=header["cq"].strip() if header.get("cq") else None,
         form=form,
         sets=_sets(header.get("sets"), path),
+        deviations=_deviations(header.get("deviations"), path),
     )
     _check_parameters(query)
     return query

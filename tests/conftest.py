@@ -52,16 +52,20 @@ def report(settings):
     return validate(settings)
 
 
+def running(server):
+    """Yield a started server to the fixture's users; stop it however the session ends."""
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def oxigraph():
     """A running Oxigraph server on a free loopback port, stopped at the end of the session."""
     from oxigraph_server import start_oxigraph
 
-    server = start_oxigraph()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(start_oxigraph())
 
 
 @pytest.fixture(scope="session")
@@ -79,24 +83,16 @@ def virtuoso():
     """A running Virtuoso on free loopback ports with a fresh database, stopped at the end of the session."""
     from virtuoso_server import start_virtuoso
 
-    server = start_virtuoso()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(start_virtuoso())
 
 
 @pytest.fixture(scope="session")
 def virtuoso_scratch():
-    """A second Virtuoso for the tests that write other graphs: answers on Virtuoso can depend on what else its
-    store holds (docs/servers.md, V17), so the parity tests' server holds only the published graph."""
+    """A second Virtuoso for the tests that write other graphs, so that the parity tests' store holds only the
+    published graph (docs/servers.md, V17)."""
     from virtuoso_server import start_virtuoso
 
-    server = start_virtuoso()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(start_virtuoso())
 
 
 @pytest.fixture(scope="session")
